@@ -1,0 +1,88 @@
+"""Every error becomes JSON naming the field and the problem; nothing escapes as a bare 500."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from lawgate.errors import LawgateError
+
+LOGGER = logging.getLogger("lawgate.api")
+FIELD_PREFIX = re.compile(r"^(?:Value error, )?([a-z_]+): (.*)$", re.S)
+
+
+def field_path(location: Sequence[int | str]) -> str:
+    """Turn ('body', 'targets', 0, 'type') into 'targets[0].type'."""
+    parts: list[str] = []
+    for item in location:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        elif item not in ("body", "query", "path", "header"):
+            parts.append(f".{item}" if parts else str(item))
+    return "".join(parts) or "body"
+
+
+def describe(error: Mapping[str, Any]) -> dict[str, str]:
+    """One validation error as {field, message}, lifting 'field: ...' out of model-level errors."""
+    field = field_path(error.get("loc", ()))
+    message = str(error.get("msg", "invalid value"))
+    if error.get("type") == "json_invalid":
+        return {"field": "body", "message": f"the body is not valid JSON: {message}"}
+    if error.get("type") == "missing":
+        message = "this field is required"
+    matched = FIELD_PREFIX.match(message)
+    if matched:
+        nested = matched.group(1)
+        field = nested if field == "body" else f"{field}.{nested}"
+        message = matched.group(2)
+    else:
+        message = message.removeprefix("Value error, ")
+    return {"field": field, "message": message}
+
+
+def error_body(errors: list[dict[str, str]]) -> dict[str, Any]:
+    """The one error shape of the API."""
+    return {"errors": errors}
+
+
+async def _validation(_request: Request, exc: Exception) -> JSONResponse:
+    """422 with every field that was wrong."""
+    assert isinstance(exc, RequestValidationError)
+    return JSONResponse(error_body([describe(e) for e in exc.errors()]), status_code=422)
+
+
+async def _lawgate(_request: Request, exc: Exception) -> JSONResponse:
+    """Our own errors keep their status and field."""
+    assert isinstance(exc, LawgateError)
+    diag = exc.diagnostics()
+    body = error_body([{"field": diag["field"] or "", "message": diag["message"] or ""}])
+    return JSONResponse(body, status_code=exc.status)
+
+
+async def _http(_request: Request, exc: Exception) -> JSONResponse:
+    """Framework errors (404 route, 405 method) in the same shape."""
+    assert isinstance(exc, StarletteHTTPException)
+    body = error_body([{"field": "", "message": str(exc.detail)}])
+    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+
+async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    """Log the bug, disclose nothing about it."""
+    LOGGER.exception("unexpected error", exc_info=exc)
+    body = error_body([{"field": "", "message": "internal error; nothing was stored"}])
+    return JSONResponse(body, status_code=500)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on an application."""
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(LawgateError, _lawgate)
+    app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,44 @@
+"""Tables owned by cases: the state of each request and every decision taken on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lawgate.store.base import Base, utcnow
+
+
+class CaseRow(Base):
+    """Where a request stands in the workflow, and when it is due."""
+
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_state_deadline", "state", "deadline"),)
+
+    request_id: Mapped[str] = mapped_column(ForeignKey("requests.id"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(32))
+    deadline: Mapped[dt.datetime] = mapped_column()
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy mapper option
+
+
+class DecisionRow(Base):
+    """A decision on a request: the policy's recommendation or a person's ruling."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    request_id: Mapped[str] = mapped_column(ForeignKey("requests.id"), index=True)
+    source: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str] = mapped_column(String(16))
+    categories: Mapped[dict[str, Any]] = mapped_column()
+    reasons: Mapped[list[Any]] = mapped_column(default=list)
+    findings: Mapped[list[Any]] = mapped_column(default=list)
+    deadline: Mapped[dt.datetime | None] = mapped_column()
+    decided_by: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,224 @@
+"""Service functions of the case workflow: open a case, move it, record decisions, read it back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from lawgate.auditlog import log
+from lawgate.cases.models import CaseRow, DecisionRow
+from lawgate.cases.schemas import (
+    AgencyStatus,
+    CaseDetail,
+    CaseSummary,
+    RecordedDecision,
+    TrailEntry,
+)
+from lawgate.cases.workflow import DECIDABLE, STATE_AFTER_OUTCOME, CaseState, check_transition
+from lawgate.domain import Decision, Request
+from lawgate.errors import ConflictError, InvalidInputError, NotFoundError
+from lawgate.intake.models import AgencyRow, RequestCategoryRow, RequestRow, TargetRow
+from lawgate.store.base import as_utc, utcnow
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """What the queue may be narrowed to; None means any."""
+
+    state: CaseState | None = None
+    country: str | None = None
+    kind: str | None = None
+    agency_id: str | None = None
+    limit: int = 500
+
+
+def open_case(session: Session, request_id: str, deadline: dt.datetime) -> CaseRow:
+    """Start the workflow for a newly stored request."""
+    case = CaseRow(request_id=request_id, state=CaseState.RECEIVED, deadline=deadline)
+    session.add(case)
+    session.flush()
+    return case
+
+
+def _case(session: Session, request_id: str, lock: bool = False) -> CaseRow:
+    """Load a case, locking its row when the caller will change it."""
+    query = select(CaseRow).where(CaseRow.request_id == request_id)
+    case = session.execute(query.with_for_update() if lock else query).scalar_one_or_none()
+    if case is None:
+        raise NotFoundError(f"no request with id {request_id!r}", "id")
+    return case
+
+
+def transition(session: Session, request_id: str, new: CaseState, actor: str) -> None:
+    """Move a case to a new state, refusing illegal moves, and log the move."""
+    case = _case(session, request_id, lock=True)
+    old = CaseState(case.state)
+    check_transition(old, new)
+    case.state = new
+    case.updated_at = utcnow()
+    session.flush()
+    log.append(session, f"case:state:{new}", actor, request_id, {"from": old, "to": new})
+
+
+def record_decision(
+    session: Session, request_id: str, decision: Decision, actor: str, note: str = ""
+) -> CaseState:
+    """Record a reviewer's decision and move the case to the state it implies."""
+    case = _case(session, request_id, lock=True)
+    if CaseState(case.state) not in DECIDABLE:
+        allowed = " or ".join(sorted(DECIDABLE))
+        raise ConflictError(f"request {request_id} is '{case.state}'; decisions need {allowed}")
+    _check_categories(session, request_id, decision)
+    session.add(_decision_row(request_id, decision, "reviewer", actor, note))
+    session.flush()
+    log.append(
+        session,
+        "request:decision:recorded",
+        actor,
+        request_id,
+        {"outcome": decision.outcome, "source": "reviewer"},
+    )
+    new_state = STATE_AFTER_OUTCOME[decision.outcome]
+    transition(session, request_id, new_state, actor)
+    return new_state
+
+
+def _check_categories(session: Session, request_id: str, decision: Decision) -> None:
+    """A decision must rule on exactly the categories requested, no more and no fewer."""
+    query = select(RequestCategoryRow.category).where(RequestCategoryRow.request_id == request_id)
+    asked = set(session.scalars(query))
+    ruled = {str(c) for c in decision.categories}
+    if ruled != asked:
+        missing = ", ".join(sorted(asked - ruled)) or "none"
+        extra = ", ".join(sorted(ruled - asked)) or "none"
+        raise InvalidInputError(
+            f"the decision must rule on exactly the requested categories "
+            f"(missing: {missing}; not requested: {extra})",
+            "categories",
+        )
+
+
+def _decision_row(
+    request_id: str, decision: Decision, source: str, actor: str, note: str
+) -> DecisionRow:
+    """The stored form of a decision."""
+    data = decision.model_dump(mode="json")
+    return DecisionRow(
+        request_id=request_id,
+        source=source,
+        outcome=decision.outcome,
+        categories=data["categories"],
+        reasons=data["reasons"],
+        findings=data["findings"],
+        deadline=decision.deadline,
+        decided_by=actor,
+        note=note,
+    )
+
+
+def _summary_query() -> Select[RequestRow, CaseRow, str, int]:
+    """Cases joined with their request and agency, and a count of targets."""
+    targets = (
+        select(func.count(TargetRow.id))
+        .where(TargetRow.request_id == RequestRow.id)
+        .scalar_subquery()
+    )
+    return (
+        select(RequestRow, CaseRow, AgencyRow.name, targets)
+        .join(CaseRow, CaseRow.request_id == RequestRow.id)
+        .join(AgencyRow, AgencyRow.id == RequestRow.agency_id)
+    )
+
+
+def _to_summary(request: RequestRow, case: CaseRow, agency_name: str, count: int) -> CaseSummary:
+    """Shape one joined row for the queue."""
+    return CaseSummary(
+        id=request.id,
+        agency_id=request.agency_id,
+        agency_name=agency_name,
+        country=request.country,
+        kind=request.kind,
+        purpose=request.purpose,
+        state=CaseState(case.state),
+        deadline=as_utc(case.deadline),
+        received_at=as_utc(request.received_at),
+        target_count=count,
+        categories=sorted(c.category for c in request.categories),
+    )
+
+
+def list_cases(session: Session, where: CaseFilter | None = None) -> list[CaseSummary]:
+    """The queue, soonest deadline first."""
+    where = where or CaseFilter()
+    query = _summary_query()
+    if where.state is not None:
+        query = query.where(CaseRow.state == where.state)
+    if where.country is not None:
+        query = query.where(RequestRow.country == where.country)
+    if where.kind is not None:
+        query = query.where(RequestRow.kind == where.kind)
+    if where.agency_id is not None:
+        query = query.where(RequestRow.agency_id == where.agency_id)
+    query = query.order_by(CaseRow.deadline, RequestRow.id).limit(where.limit)
+    return [_to_summary(*row) for row in session.execute(query).all()]
+
+
+def _decisions(session: Session, request_id: str) -> list[RecordedDecision]:
+    """Every decision on a request, oldest first."""
+    query = select(DecisionRow).where(DecisionRow.request_id == request_id)
+    return [
+        RecordedDecision(
+            source=row.source,
+            decided_by=row.decided_by,
+            decided_at=as_utc(row.decided_at),
+            note=row.note,
+            decision=Decision.model_validate(
+                {
+                    "outcome": row.outcome,
+                    "categories": row.categories,
+                    "reasons": row.reasons,
+                    "findings": row.findings,
+                    "deadline": row.deadline,
+                }
+            ),
+        )
+        for row in session.scalars(query.order_by(DecisionRow.id))
+    ]
+
+
+def case_detail(session: Session, request_id: str) -> CaseDetail:
+    """The request, its state, its decisions and its audit trail."""
+    query = _summary_query()
+    row = session.execute(query.where(RequestRow.id == request_id)).one_or_none()
+    if row is None:
+        raise NotFoundError(f"no request with id {request_id!r}", "id")
+    request_row = row[0]
+    trail = [
+        TrailEntry(index=e.index, event=e.event, actor=e.actor, at=as_utc(e.at))
+        for e in log.entries_for(session, request_id)
+    ]
+    return CaseDetail(
+        summary=_to_summary(*row),
+        request=Request.model_validate(request_row.body),
+        decisions=_decisions(session, request_id),
+        trail=trail,
+    )
+
+
+def agency_status(session: Session, request_id: str, agency_id: str) -> AgencyStatus:
+    """What an agency may see of its own request; another agency's request does not exist to it."""
+    request = session.get(RequestRow, request_id)
+    if request is None or request.agency_id != agency_id:
+        raise NotFoundError(f"no request with id {request_id!r} for agency {agency_id!r}", "id")
+    case = _case(session, request_id)
+    reviewer = [d for d in _decisions(session, request_id) if d.source == "reviewer"]
+    return AgencyStatus(
+        id=request_id,
+        state=CaseState(case.state),
+        received_at=as_utc(request.received_at),
+        deadline=as_utc(case.deadline),
+        decision=reviewer[-1].decision if reviewer else None,
+    )

@@ -1,0 +1,244 @@
+"""The `lawgate` command: serve, load the demo marketplace, and work with requests."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from pydantic import BaseModel, ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from lawgate import boot
+from lawgate.api.errors import describe
+from lawgate.cases import services as cases
+from lawgate.cases.workflow import CaseState
+from lawgate.config import Settings, load_settings, sqlite_url
+from lawgate.demo import marketplace
+from lawgate.domain import Request, RequestKind
+from lawgate.errors import LawgateError
+from lawgate.intake import services as intake
+from lawgate.store.session import session_factory, transaction
+
+app = typer.Typer(help="lawgate: answer government requests for user data, lawfully and provably.")
+requests_app = typer.Typer(help="Submit, list and show requests on this server's store.")
+app.add_typer(requests_app, name="requests")
+out = Console()
+err = Console(stderr=True)
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print an error the user can act on and stop."""
+    err.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code)
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    """Turn lawgate's own errors into a message and exit code instead of a traceback."""
+    try:
+        yield
+    except LawgateError as exc:
+        where = f"{exc.field}: " if exc.field else ""
+        fail(f"{where}{exc.message}")
+
+
+def _settings() -> Settings:
+    """Settings from the environment, or a clean error naming the bad variable."""
+    with reported():
+        return load_settings()
+    raise AssertionError("unreachable")
+
+
+@contextmanager
+def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
+    """A Rich progress bar fed by (stage, done, total) callbacks."""
+    columns = (
+        TextColumn("{task.description:<14}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=False) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield update
+
+
+@app.command("demo-data")
+def demo_data(
+    url: Annotated[
+        str | None, typer.Option(help="SQLAlchemy URL; default $LAWGATE_HOME/marketplace.sqlite")
+    ] = None,
+    users: Annotated[int, typer.Option(min=10, help="Number of users")] = marketplace.DEFAULT_USERS,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data")] = 1,
+) -> None:
+    """Write the synthetic demo marketplace (users, shops, orders, payments, logins, messages)."""
+    settings = _settings()
+    target = url or sqlite_url(settings.home / "marketplace.sqlite")
+    settings.home.mkdir(parents=True, exist_ok=True)
+    with progress_bar() as update:
+        try:
+            counts = marketplace.generate(target, users=users, seed=seed, progress=update)
+        except ValueError as exc:
+            fail(str(exc))
+    table = Table("table", "rows", title=f"demo marketplace at {target}")
+    for name, count in counts.items():
+        table.add_row(name, f"{count:,}")
+    out.print(table)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+    demo: Annotated[bool, typer.Option(help="Seed the demo on a fresh embedded store")] = True,
+    users: Annotated[
+        int, typer.Option(min=10, help="Demo marketplace size")
+    ] = marketplace.DEFAULT_USERS,
+) -> None:
+    """Serve the API and the console; the first start on the embedded default seeds a demo."""
+    import uvicorn
+
+    from lawgate.api.app import create_app
+
+    settings = _settings()
+    with reported():
+        engine = boot.open_store(settings)
+        if demo and settings.uses_default_database and boot.needs_demo_requests(engine):
+            _seed_demo(settings, engine, users)
+    where_host = host or settings.host
+    where_port = port or settings.port
+    out.print(
+        f"lawgate is serving the console at [bold]http://{where_host}:{where_port}/console[/]"
+        f" (API docs at http://{where_host}:{where_port}/docs)"
+    )
+    uvicorn.run(create_app(settings), host=where_host, port=where_port, log_level="info")
+
+
+def _seed_demo(settings: Settings, engine: Any, users: int) -> None:
+    """Build the demo marketplace if absent, then file the demo requests."""
+    err.print("First start: building the demo marketplace and demo requests.")
+    with progress_bar() as update:
+        boot.ensure_marketplace(settings, users, update)
+        made = boot.seed_demo_requests(settings, engine, lambda d, t: update("requests", d, t))
+    err.print(f"Seeded {len(made)} demo requests.")
+
+
+def _read_request(path: Path) -> Request:
+    """Load a request file, naming the file and each wrong field on failure."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        fail(f"{path}: no such file")
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        fail(f"{path}: not valid JSON ({exc})")
+    if isinstance(data, dict) and "request" in data and "expect" in data:
+        data = data["request"]
+    try:
+        return Request.model_validate(data)
+    except ValidationError as exc:
+        lines = [f"  {d['field']}: {d['message']}" for d in map(describe, exc.errors())]
+        fail(f"{path}: the request is not valid:\n" + "\n".join(lines))
+
+
+@requests_app.command("submit")
+def submit(
+    file: Annotated[Path, typer.Argument(help="Request JSON (or a policy case file)")],
+) -> None:
+    """File a request received by other means, as its agency (which must be registered)."""
+    settings = _settings()
+    request = _read_request(file)
+    with reported():
+        engine = boot.open_store(settings)
+        with transaction(session_factory(engine)) as session:
+            sender = intake.get_agency(session, request.agency_id)
+            request_id = intake.submit_request(session, request, sender, settings)
+    out.print(request_id)
+
+
+def _print_json(value: BaseModel | list[Any]) -> None:
+    """Machine-readable output."""
+    if isinstance(value, BaseModel):
+        sys.stdout.write(value.model_dump_json(indent=2, by_alias=True) + "\n")
+        return
+    items = [v.model_dump(mode="json") for v in value]
+    sys.stdout.write(json.dumps(items, indent=2) + "\n")
+
+
+@requests_app.command("list")
+def list_requests(
+    state: Annotated[CaseState | None, typer.Option(help="Only this state")] = None,
+    country: Annotated[str | None, typer.Option(help="Only this country (ISO code)")] = None,
+    kind: Annotated[RequestKind | None, typer.Option(help="Only this kind")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """The queue, soonest deadline first."""
+    settings = _settings()
+    with reported():
+        engine = boot.open_store(settings)
+        where = cases.CaseFilter(
+            state=state, country=country.upper() if country else None, kind=kind
+        )
+        with transaction(session_factory(engine)) as session:
+            rows = cases.list_cases(session, where)
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table("id", "agency", "country", "kind", "state", "deadline (UTC)", "targets")
+    for r in rows:
+        table.add_row(
+            r.id,
+            r.agency_name,
+            r.country,
+            r.kind,
+            r.state.value,
+            r.deadline.strftime("%Y-%m-%d %H:%M"),
+            str(r.target_count),
+        )
+    out.print(table)
+
+
+@requests_app.command("show")
+def show(
+    request_id: Annotated[str, typer.Argument(help="Request id, e.g. LG-7KQ2M9XA")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """One request: what was asked, its state, decisions and audit trail."""
+    settings = _settings()
+    with reported():
+        engine = boot.open_store(settings)
+        with transaction(session_factory(engine)) as session:
+            detail = cases.case_detail(session, request_id)
+    if as_json:
+        _print_json(detail)
+        return
+    s, r = detail.summary, detail.request
+    out.print(f"[bold]{s.id}[/]  {s.state.value}  due {s.deadline:%Y-%m-%d %H:%M} UTC")
+    out.print(f"{s.agency_name} ({s.country}) · {r.kind.value} · {r.purpose.value}")
+    out.print(f"process: {r.legal_process.type.value} by {r.legal_process.issuer_role.value}")
+    out.print(f"categories: {', '.join(s.categories)} · targets: {s.target_count}")
+    for d in detail.decisions:
+        when = f"{d.decided_at:%Y-%m-%d %H:%M}"
+        out.print(f"decision: {d.decision.outcome.value} by {d.decided_by} at {when}")
+        for reason in d.decision.reasons:
+            out.print(
+                f"  {reason.code.value} ({reason.category}): {reason.message} [{reason.citation}]"
+            )
+    for e in detail.trail:
+        out.print(f"  #{e.index} {e.at:%Y-%m-%d %H:%M:%S} {e.event} by {e.actor}")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,75 @@
+"""One place for configuration: environment variables with safe defaults, checked on load."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from lawgate.errors import ConfigError
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where lawgate keeps its state and how it is served."""
+
+    home: Path
+    database_url: str
+    marketplace_url: str
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    deadline_days: int = 10
+    emergency_deadline_hours: int = 8
+
+    @property
+    def uses_default_database(self) -> bool:
+        """True on the embedded default, where lawgate may seed demo data."""
+        return self.database_url == sqlite_url(self.home / "lawgate.sqlite")
+
+
+def sqlite_url(path: Path) -> str:
+    """The SQLAlchemy URL of a SQLite file."""
+    return f"sqlite:///{path.resolve()}"
+
+
+def _int_env(name: str, default: int, low: int, high: int) -> int:
+    """Read an integer variable, refusing nonsense with the variable's name."""
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={raw!r} is not an integer") from exc
+    if not low <= value <= high:
+        raise ConfigError(f"{name}={value} is outside {low}..{high}")
+    return value
+
+
+def _url_env(name: str, default: str) -> str:
+    """Read a database URL, refusing one that SQLAlchemy could never use."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if "://" not in raw:
+        raise ConfigError(f"{name}={raw!r} is not a database URL (e.g. postgresql+psycopg://...)")
+    return raw
+
+
+def load_settings() -> Settings:
+    """Build settings from the environment, failing with the variable's name on bad values."""
+    home = Path(os.environ.get("LAWGATE_HOME", "") or "./var")
+    return Settings(
+        home=home,
+        database_url=_url_env("LAWGATE_DATABASE_URL", sqlite_url(home / "lawgate.sqlite")),
+        marketplace_url=_url_env(
+            "LAWGATE_MARKETPLACE_URL", sqlite_url(home / "marketplace.sqlite")
+        ),
+        host=os.environ.get("LAWGATE_HOST", "") or DEFAULT_HOST,
+        port=_int_env("LAWGATE_PORT", DEFAULT_PORT, 1, 65535),
+        deadline_days=_int_env("LAWGATE_DEADLINE_DAYS", 10, 1, 365),
+        emergency_deadline_hours=_int_env("LAWGATE_EMERGENCY_DEADLINE_HOURS", 8, 1, 240),
+    )

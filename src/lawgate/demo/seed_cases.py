@@ -1,0 +1,148 @@
+"""Demo agencies and requests, so a newcomer's first `lawgate serve` shows work in every state."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import Connection, create_engine, text
+from sqlalchemy.orm import Session
+
+from lawgate.cases import services as cases
+from lawgate.cases.workflow import CaseState
+from lawgate.config import Settings
+from lawgate.domain import Agency, Decision, Request
+from lawgate.intake import services as intake
+
+DEMO_FILE = Path(__file__).with_name("demo_cases.yml")
+DEMO_REVIEWER = "staff:demo-reviewer"
+DEMO_COUNSEL = "staff:demo-senior-counsel"
+ROLES = ("seller", "buyer", "other", "extra")
+PLACEHOLDER = re.compile(r"^\{(\w+)\.(\w+)\}$")
+Identities = dict[str, dict[str, str]]
+
+
+def load_plan() -> dict[str, Any]:
+    """The demo agencies and cases as written in demo_cases.yml."""
+    plan: dict[str, Any] = yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))
+    return plan
+
+
+def fill(value: Any, ids: Identities) -> Any:
+    """Replace {role.field} placeholders with real identifiers of the demo marketplace."""
+    if isinstance(value, dict):
+        return {k: fill(v, ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [fill(v, ids) for v in value]
+    if isinstance(value, str) and (match := PLACEHOLDER.match(value)):
+        return ids[match.group(1)][match.group(2)]
+    return value
+
+
+def _document_hash(process: dict[str, Any]) -> str:
+    """A stable stand-in hash for the demo's legal-process document."""
+    seed = f"{process['type']}|{process['issuer_name']}|{process['issued_on']}"
+    return hashlib.sha256(seed.encode("utf-8")).hexdigest()
+
+
+def build_request(agency: dict[str, Any], fields: dict[str, Any], number: int) -> Request:
+    """A full request from a case's fields and its agency's officer."""
+    body: dict[str, Any] = {
+        "kind": "production",
+        "agency_id": agency["id"],
+        "country": agency["country"],
+        "officer": {**agency["officer"], "phone": agency["callback_phone"]},
+        "case_reference": f"{agency['country']}-2026-{10000 + number * 379}",
+        **fields,
+    }
+    process = dict(body["legal_process"])
+    if process.get("document_sha256") == "derived":
+        process["document_sha256"] = _document_hash(process)
+    body["legal_process"] = process
+    return Request.model_validate(body)
+
+
+def seed(
+    session: Session,
+    settings: Settings,
+    ids: Identities,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[str]:
+    """Register the demo agencies and file the demo requests through the real services."""
+    plan = fill(load_plan(), ids)
+    agencies = {a["id"]: a for a in plan["agencies"]}
+    for record in plan["agencies"]:
+        fields = {k: v for k, v in record.items() if k != "officer"}
+        intake.register_agency(session, Agency.model_validate(fields), "system:demo")
+    now = dt.datetime.now(dt.UTC)
+    made: list[str] = []
+    for number, case in enumerate(plan["cases"], start=1):
+        agency = agencies[case["agency"]]
+        request = build_request(agency, case["request"], number)
+        received = now - dt.timedelta(days=float(case["days_ago"]))
+        sender = intake.get_agency(session, agency["id"])
+        request_id = intake.submit_request(session, request, sender, settings, received)
+        _rule(session, request_id, case)
+        made.append(request_id)
+        if progress:
+            progress(number, len(plan["cases"]))
+    return made
+
+
+def _rule(session: Session, request_id: str, case: dict[str, Any]) -> None:
+    """Take the demo case's decision, as a reviewer would, and close it if planned."""
+    if "ruling" not in case:
+        return
+    decision = Decision.model_validate(case["ruling"])
+    state = cases.record_decision(session, request_id, decision, DEMO_REVIEWER, "demo decision")
+    if case.get("close") and state is not CaseState.ESCALATED:
+        cases.transition(session, request_id, CaseState.CLOSED, DEMO_COUNSEL)
+
+
+USER_COLUMNS = "account_id, email, username, phone, created_ip"
+ORDER_OF_USER = (
+    "SELECT o.order_id, o.listing_id, p.processor_reference FROM orders o "
+    "JOIN payments p ON p.order_id = o.order_id WHERE o.{side}_account_id = :a LIMIT 1"
+)
+
+
+def marketplace_identities(url: str) -> Identities:
+    """Real identifiers for each demo role, found in the marketplace through indexed lookups."""
+    engine = create_engine(url)
+    found: list[dict[str, str]] = []
+    with engine.connect() as conn:
+        found.extend(_identity(conn, "email = :v", "seller.one@example.com"))
+        found.extend(_identity(conn, "email = :v", "a@example.com"))
+        probe = 1
+        while len(found) < len(ROLES) and probe < 1000:
+            found.extend(_identity(conn, "account_id >= :v", f"A{probe * 7919:09d}"))
+            probe += 1
+    engine.dispose()
+    if len(found) < len(ROLES):
+        raise RuntimeError(f"the demo marketplace at {url} has too few users with orders")
+    return dict(zip(ROLES, found, strict=False))
+
+
+def _identity(conn: Connection, where: str, value: str) -> list[dict[str, str]]:
+    """One user with an order, its listing and payment, found by an indexed column."""
+    query = f"SELECT {USER_COLUMNS} FROM users WHERE {where} ORDER BY account_id LIMIT 1"
+    user = conn.execute(text(query), {"v": value}).mappings().first()
+    if user is None:
+        return []
+    row = {k: str(v) for k, v in user.items()}
+    for side in ("seller", "buyer"):
+        order = conn.execute(text(ORDER_OF_USER.format(side=side)), {"a": row["account_id"]})
+        first = order.mappings().first()
+        if first is not None:
+            row.update(
+                order_id=str(first["order_id"]),
+                listing_id=str(first["listing_id"]),
+                payment_reference=str(first["processor_reference"]),
+            )
+            return [row]
+    return []

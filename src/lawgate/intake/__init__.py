@@ -1,0 +1,1 @@
+"""Intake: the agency registry and the acceptance of requests."""

@@ -1,0 +1,169 @@
+"""Service functions of intake: register agencies and accept requests, storing all or nothing."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lawgate.auditlog import log
+from lawgate.auditlog.log import canonical_json
+from lawgate.cases import services as cases
+from lawgate.cases.deadlines import deadline_for
+from lawgate.cases.workflow import CaseState
+from lawgate.config import Settings
+from lawgate.domain import Agency, Request
+from lawgate.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+    UnauthenticatedError,
+)
+from lawgate.intake.models import AgencyRow, RequestCategoryRow, RequestRow, TargetRow
+from lawgate.store.base import utcnow
+
+SYSTEM_ACTOR = "system:intake"
+
+
+def new_request_id() -> str:
+    """A short, unguessable, human-readable id such as LG-7KQ2M9XA."""
+    return "LG-" + base64.b32encode(secrets.token_bytes(5)).decode("ascii")
+
+
+def register_agency(session: Session, agency: Agency, actor: str) -> None:
+    """Add an agency to the registry; an existing id is a conflict, not an overwrite."""
+    if session.get(AgencyRow, agency.id) is not None:
+        raise ConflictError(f"agency {agency.id!r} is already registered", "id")
+    session.add(AgencyRow(**agency.model_dump()))
+    session.flush()
+    log.append(session, "agency:registered", actor, agency.id, {"country": agency.country})
+
+
+def get_agency(session: Session, agency_id: str) -> Agency:
+    """The registry's record of an agency."""
+    row = session.get(AgencyRow, agency_id)
+    if row is None:
+        raise NotFoundError(f"no agency with id {agency_id!r}", "agency_id")
+    return _agency(row)
+
+
+def _agency(row: AgencyRow) -> Agency:
+    """The domain form of a registry row."""
+    return Agency(
+        id=row.id,
+        name=row.name,
+        country=row.country,
+        kind=row.kind,
+        level=row.level,
+        domains=list(row.domains),
+        callback_phone=row.callback_phone,
+    )
+
+
+def list_agencies(session: Session) -> list[Agency]:
+    """Every registered agency, by id."""
+    return [_agency(row) for row in session.scalars(select(AgencyRow).order_by(AgencyRow.id))]
+
+
+def authenticate_agency(session: Session, agency_id: str | None) -> Agency:
+    """The stand-in sender check: the caller names a registered agency (signed API comes later)."""
+    if not agency_id:
+        raise UnauthenticatedError("no agency identified; send the X-Lawgate-Agency header")
+    row = session.get(AgencyRow, agency_id)
+    if row is None:
+        raise UnauthenticatedError(f"agency {agency_id!r} is not registered")
+    return _agency(row)
+
+
+def submit_request(
+    session: Session,
+    request: Request,
+    sender: Agency,
+    settings: Settings,
+    received_at: dt.datetime | None = None,
+) -> str:
+    """Store a request from an authenticated agency and queue it for review; returns its id."""
+    if request.agency_id != sender.id:
+        raise ForbiddenError(
+            f"agency_id {request.agency_id!r} differs from the authenticated agency {sender.id!r}",
+            "agency_id",
+        )
+    _check_preservation_ref(session, request, sender.id)
+    request_id = new_request_id()
+    received_at = received_at or utcnow()
+    body = request.model_dump(mode="json", by_alias=True)
+    digest = hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
+    session.add(_request_row(request_id, request, body, digest, received_at))
+    session.flush()
+    log.append(
+        session,
+        "request:received",
+        f"agency:{sender.id}",
+        request_id,
+        {"body_sha256": digest, "kind": request.kind, "country": request.country},
+    )
+    cases.open_case(session, request_id, deadline_for(request, received_at, settings))
+    cases.transition(session, request_id, CaseState.VERIFIED, SYSTEM_ACTOR)
+    cases.transition(session, request_id, CaseState.IN_REVIEW, SYSTEM_ACTOR)
+    return request_id
+
+
+def _check_preservation_ref(session: Session, request: Request, agency_id: str) -> None:
+    """A reference to an earlier request must name one of this agency's own requests."""
+    if request.preservation_ref is None:
+        return
+    earlier = session.get(RequestRow, request.preservation_ref)
+    if earlier is None or earlier.agency_id != agency_id:
+        raise InvalidInputError(
+            f"preservation_ref {request.preservation_ref!r} is not a request of this agency",
+            "preservation_ref",
+        )
+
+
+def _request_row(
+    request_id: str,
+    request: Request,
+    body: dict[str, object],
+    digest: str,
+    received_at: dt.datetime,
+) -> RequestRow:
+    """The stored form of a request, with its targets and categories."""
+    process = request.legal_process
+    span = request.date_range
+    return RequestRow(
+        id=request_id,
+        agency_id=request.agency_id,
+        kind=request.kind,
+        country=request.country,
+        purpose=request.purpose,
+        case_reference=request.case_reference,
+        officer_email=request.officer.email,
+        process_type=process.type,
+        issuer_role=process.issuer_role,
+        issued_on=process.issued_on,
+        expires_on=process.expires_on,
+        date_from=span.from_ if span else None,
+        date_to=span.to if span else None,
+        preservation_ref=request.preservation_ref,
+        body=body,
+        body_sha256=digest,
+        received_at=received_at,
+        targets=[
+            TargetRow(position=i, type=t.type, value=t.value, at=t.at)
+            for i, t in enumerate(request.targets)
+        ],
+        categories=[RequestCategoryRow(category=c) for c in request.categories],
+    )
+
+
+def get_request(session: Session, request_id: str) -> Request:
+    """A stored request as the agency sent it."""
+    row = session.get(RequestRow, request_id)
+    if row is None:
+        raise NotFoundError(f"no request with id {request_id!r}", "id")
+    return Request.model_validate(row.body)

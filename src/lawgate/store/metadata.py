@@ -1,0 +1,13 @@
+"""Every domain package's tables, gathered so Alembic and tests see one schema."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+from lawgate.auditlog import models as _auditlog_models
+from lawgate.cases import models as _cases_models
+from lawgate.intake import models as _intake_models
+from lawgate.store.base import Base
+
+TABLE_MODULES = (_intake_models, _cases_models, _auditlog_models)
+metadata: MetaData = Base.metadata

@@ -1,0 +1,143 @@
+"""Shared fixtures: a migrated store per test (SQLite, or PostgreSQL with LAWGATE_TEST_DATABASE)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session
+
+from lawgate.api.app import create_app
+from lawgate.config import Settings, sqlite_url
+from lawgate.store import migrate
+from lawgate.store.metadata import metadata
+from lawgate.store.session import make_engine, session_factory
+
+SHARED = Path(os.environ.get("LAWGATE_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+PG_ADMIN_URL = os.environ.get(
+    "LAWGATE_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+BACKEND = os.environ.get("LAWGATE_TEST_DATABASE", "sqlite")
+
+
+def pytest_report_header() -> str:
+    """Say which database this run uses, so a PostgreSQL pass is visible in the log."""
+    return f"lawgate store backend: {BACKEND}"
+
+
+def shared_dir(name: str) -> Path:
+    """A folder of ../shared, or a skip that says it is missing."""
+    path = SHARED / name
+    if not path.is_dir():
+        pytest.skip(f"{path} is absent: the shared {name} are not on this machine")
+    return path
+
+
+def corpus_files() -> list[Path]:
+    """Every policy conformance case of ../shared/corpus (empty when absent)."""
+    folder = SHARED / "corpus"
+    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+
+
+def create_pg_database(prefix: str) -> str:
+    """A fresh PostgreSQL database of our own; returns its URL."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # the server is external to the suite
+        pytest.fail(f"LAWGATE_TEST_DATABASE=postgresql but {PG_ADMIN_URL} is unusable: {exc}")
+    finally:
+        admin.dispose()
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_pg_database(url: str) -> None:
+    """Drop a database made by create_pg_database, ending its connections first."""
+    name = url.rsplit("/", 1)[1]
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated database made once per run: a SQLite file to copy, or a PostgreSQL database."""
+    if BACKEND == "postgresql":
+        url = create_pg_database("lawgate_test")
+        engine = make_engine(url)
+        migrate.upgrade(engine)
+        engine.dispose()
+        yield url
+        drop_pg_database(url)
+        return
+    path = tmp_path_factory.mktemp("template") / "lawgate.sqlite"
+    engine = make_engine(sqlite_url(path))
+    migrate.upgrade(engine)
+    engine.dispose()
+    yield str(path)
+
+
+def _empty_postgres(url: str) -> None:
+    """Truncate every table (bypassing the audit trigger, as only TRUNCATE can) and reset the head."""
+    engine = create_engine(url)
+    names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        conn.execute(text("INSERT INTO audit_head (id, size) VALUES (1, 0)"))
+    engine.dispose()
+
+
+@pytest.fixture
+def db_url(template_store: str, tmp_path: Path) -> str:
+    """A clean, migrated store for one test."""
+    if BACKEND == "postgresql":
+        _empty_postgres(template_store)
+        return template_store
+    path = tmp_path / "lawgate.sqlite"
+    shutil.copyfile(template_store, path)
+    return sqlite_url(path)
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    """Settings pointing at the test's store and data directory."""
+    return Settings(
+        home=tmp_path,
+        database_url=db_url,
+        marketplace_url=sqlite_url(tmp_path / "marketplace.sqlite"),
+    )
+
+
+@pytest.fixture
+def engine(settings: Settings) -> Iterator[Engine]:
+    """An engine on the test's store."""
+    made = make_engine(settings.database_url)
+    yield made
+    made.dispose()
+
+
+@pytest.fixture
+def session(settings: Settings) -> Iterator[Session]:
+    """A session the test commits itself; its reads take no write lock, so the app never waits."""
+    plain = create_engine(settings.database_url)
+    with session_factory(plain)() as db:
+        yield db
+    plain.dispose()
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    """The application, called as if from this machine."""
+    app = create_app(settings)
+    with TestClient(app, client=("127.0.0.1", 50123)) as test_client:
+        yield test_client
+    app.state.engine.dispose()
