@@ -87,7 +87,7 @@ def template_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def _empty_postgres(url: str) -> None:
-    """Truncate every table (bypassing the audit trigger, as only TRUNCATE can) and reset the head."""
+    """Empty every table (TRUNCATE skips the audit row trigger) and reset the log head."""
     engine = create_engine(url)
     names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
     with engine.begin() as conn:

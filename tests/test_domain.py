@@ -40,10 +40,7 @@ def required_paths(model: type[BaseModel], prefix: str = "") -> list[str]:
     for name, info in model.model_fields.items():
         key = info.alias or name
         path = f"{prefix}.{key}" if prefix else key
-        if typing.get_origin(info.annotation) is list:
-            path_inner = f"{path}[0]"
-        else:
-            path_inner = path
+        path_inner = f"{path}[0]" if typing.get_origin(info.annotation) is list else path
         if info.is_required():
             paths.append(path)
         inner = submodel(info.annotation)
@@ -57,9 +54,20 @@ REQUIRED = required_paths(Request)
 
 def test_the_required_fields_are_the_ones_the_spec_needs() -> None:
     """A sanity check on the enumeration the removal tests rely on."""
-    for path in ("kind", "agency_id", "officer", "officer.email", "legal_process.type",
-                 "targets", "targets[0].type", "categories", "date_range.from",
-                 "emergency.harm", "preservation.days", "offence.description"):
+    for path in (
+        "kind",
+        "agency_id",
+        "officer",
+        "officer.email",
+        "legal_process.type",
+        "targets",
+        "targets[0].type",
+        "categories",
+        "date_range.from",
+        "emergency.harm",
+        "preservation.days",
+        "offence.description",
+    ):
         assert path in REQUIRED
 
 
@@ -79,15 +87,27 @@ def test_every_corpus_request_parses(path: Path) -> None:
         ("targets", [{"type": "imei", "value": "1"}], "targets[0].type"),
         ("targets", [{"type": "email", "value": "x@y.z", "note": "hi"}], "targets[0].note"),
         ("targets", [{"type": "ip_address", "value": "192.0.2.1"}], "targets[0]"),
-        ("legal_process", {**request_body()["legal_process"], "type": "fatwa"},
-         "legal_process.type"),
-        ("legal_process", {**request_body()["legal_process"], "issued_on": "yesterday"},
-         "legal_process.issued_on"),
-        ("legal_process", {**request_body()["legal_process"], "document_sha256": "9f2c"},
-         "legal_process.document_sha256"),
+        (
+            "legal_process",
+            {**request_body()["legal_process"], "type": "fatwa"},
+            "legal_process.type",
+        ),
+        (
+            "legal_process",
+            {**request_body()["legal_process"], "issued_on": "yesterday"},
+            "legal_process.issued_on",
+        ),
+        (
+            "legal_process",
+            {**request_body()["legal_process"], "document_sha256": "9f2c"},
+            "legal_process.document_sha256",
+        ),
         ("date_range", {"from": "2026-10-31", "to": "2026-01-01"}, "date_range"),
-        ("offence", {**request_body()["offence"], "max_custodial_years": "twenty"},
-         "offence.max_custodial_years"),
+        (
+            "offence",
+            {**request_body()["offence"], "max_custodial_years": "twenty"},
+            "offence.max_custodial_years",
+        ),
         ("emergency", {"threat": "x", "harm": "death"}, "emergency"),
         ("preservation", {"days": 90}, "preservation"),
         ("categories", ["subscriber", "subscriber"], "categories"),
@@ -114,8 +134,10 @@ def test_a_preservation_extension_needs_its_reference() -> None:
         ({"outcome": "reject", "categories": {"subscriber": "allow"}}, "outcome"),
         ({"outcome": "partial", "categories": {"subscriber": "allow"}}, "outcome"),
         ({"outcome": "escalate", "categories": {"subscriber": "allow"}}, "reasons"),
-        ({"outcome": "partial", "categories": {"subscriber": "allow", "content": "deny"}},
-         "reasons"),
+        (
+            {"outcome": "partial", "categories": {"subscriber": "allow", "content": "deny"}},
+            "reasons",
+        ),
         ({"outcome": "approve", "categories": {"location": "allow"}}, "categories.location"),
     ],
 )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
@@ -21,14 +22,17 @@ from lawgate.cases import services as cases
 from lawgate.cases.workflow import CaseState
 from lawgate.config import Settings, load_settings, sqlite_url
 from lawgate.demo import marketplace
-from lawgate.domain import Request, RequestKind
+from lawgate.domain import Agency, Request, RequestKind
 from lawgate.errors import LawgateError
 from lawgate.intake import services as intake
 from lawgate.store.session import session_factory, transaction
 
 app = typer.Typer(help="lawgate: answer government requests for user data, lawfully and provably.")
 requests_app = typer.Typer(help="Submit, list and show requests on this server's store.")
+agencies_app = typer.Typer(help="The agency registry (onboarding and keys arrive with issue 6).")
 app.add_typer(requests_app, name="requests")
+app.add_typer(agencies_app, name="agencies")
+Model = TypeVar("Model", bound=BaseModel)
 out = Console()
 err = Console(stderr=True)
 
@@ -136,21 +140,60 @@ def _seed_demo(settings: Settings, engine: Any, users: int) -> None:
     err.print(f"Seeded {len(made)} demo requests.")
 
 
-def _read_request(path: Path) -> Request:
-    """Load a request file, naming the file and each wrong field on failure."""
+def _read_json(path: Path) -> Any:
+    """Load a JSON file, naming the file on failure."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         fail(f"{path}: no such file")
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         fail(f"{path}: not valid JSON ({exc})")
-    if isinstance(data, dict) and "request" in data and "expect" in data:
-        data = data["request"]
+
+
+def _validated(path: Path, model: type[Model], data: Any) -> Model:
+    """Validate file content against a model, listing each wrong field."""
     try:
-        return Request.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         lines = [f"  {d['field']}: {d['message']}" for d in map(describe, exc.errors())]
-        fail(f"{path}: the request is not valid:\n" + "\n".join(lines))
+        fail(f"{path}: not a valid {model.__name__.lower()}:\n" + "\n".join(lines))
+
+
+def _read_request(path: Path) -> Request:
+    """A request file, or the request inside a policy case file."""
+    data = _read_json(path)
+    if isinstance(data, dict) and "request" in data and "expect" in data:
+        data = data["request"]
+    return _validated(path, Request, data)
+
+
+@agencies_app.command("add")
+def add_agency(file: Annotated[Path, typer.Argument(help="Agency record JSON")]) -> None:
+    """Register an agency from its registry record (spec/request-format.md)."""
+    settings = _settings()
+    data = _read_json(file)
+    if isinstance(data, dict) and "agency" in data and "request" in data:
+        data = data["agency"]
+    agency = _validated(file, Agency, data)
+    with reported():
+        engine = boot.open_store(settings)
+        with transaction(session_factory(engine)) as session:
+            intake.register_agency(session, agency, f"cli:{getpass.getuser()}")
+    out.print(f"registered {agency.id}")
+
+
+@agencies_app.command("list")
+def list_agencies() -> None:
+    """Every registered agency."""
+    settings = _settings()
+    with reported():
+        engine = boot.open_store(settings)
+        with transaction(session_factory(engine)) as session:
+            agencies = intake.list_agencies(session)
+    table = Table("id", "name", "country", "kind", "domains", "call-back")
+    for a in agencies:
+        table.add_row(a.id, a.name, a.country, a.kind.value, ", ".join(a.domains), a.callback_phone)
+    out.print(table)
 
 
 @requests_app.command("submit")

@@ -1,4 +1,4 @@
-"""The agency API: corpus requests are stored; anything malformed stores nothing and names the field."""
+"""The agency API: corpus requests are stored; malformed ones store nothing and name the field."""
 
 from __future__ import annotations
 
@@ -41,8 +41,9 @@ def test_every_corpus_request_is_stored_and_answers_its_state(
     assert answer.status_code == 201, answer.text
     request_id = answer.json()["id"]
     assert re.fullmatch(r"LG-[A-Z2-7]{8}", request_id)
-    status = client.get(f"/api/v1/requests/{request_id}",
-                        headers={"X-Lawgate-Agency": case["agency"]["id"]})
+    status = client.get(
+        f"/api/v1/requests/{request_id}", headers={"X-Lawgate-Agency": case["agency"]["id"]}
+    )
     assert status.status_code == 200
     assert status.json()["state"] == "in_review"
     assert status.json()["decision"] is None
@@ -54,13 +55,17 @@ def test_every_corpus_request_is_stored_and_answers_its_state(
 def base_with(path: str) -> dict[str, Any]:
     """A valid request that contains the field at `path` (emergency and preservation blocks too)."""
     if path.startswith("emergency"):
-        return request_body(kind="emergency_disclosure",
-                            emergency={"threat": "hostage taken tonight", "harm": "death"})
+        return request_body(
+            kind="emergency_disclosure",
+            emergency={"threat": "hostage taken tonight", "harm": "death"},
+        )
     if path.startswith("preservation"):
         return request_body(kind="preservation", preservation={"days": 90})
     if path.startswith("legal_process.validated_by"):
-        process = {**request_body()["legal_process"],
-                   "validated_by": {"role": "judge", "on": "2026-11-21"}}
+        process = {
+            **request_body()["legal_process"],
+            "validated_by": {"role": "judge", "on": "2026-11-21"},
+        }
         return request_body(legal_process=process)
     return request_body()
 
@@ -97,8 +102,11 @@ def test_a_missing_required_field_is_named_and_nothing_is_stored(
         ("purpose", "curiosity", "purpose"),
         ("categories", ["subscriber", "location"], "categories[1]"),
         ("targets", [{"type": "imei", "value": "35209900176148"}], "targets[0].type"),
-        ("legal_process", {**request_body()["legal_process"], "issuer_role": "mayor"},
-         "legal_process.issuer_role"),
+        (
+            "legal_process",
+            {**request_body()["legal_process"], "issuer_role": "mayor"},
+            "legal_process.issuer_role",
+        ),
         ("emergency", {"threat": "bomb", "harm": "embarrassment"}, "emergency.harm"),
         ("country", 840, "country"),
         ("extra_field", "x", "extra_field"),
@@ -116,9 +124,11 @@ def test_a_bad_enum_or_type_is_named_and_nothing_is_stored(
 
 def test_a_body_that_is_not_json_is_refused(client: TestClient, session: Session) -> None:
     register(session)
-    answer = client.post("/api/v1/requests", content=b"{not json",
-                         headers={"X-Lawgate-Agency": FBI["id"],
-                                  "Content-Type": "application/json"})
+    answer = client.post(
+        "/api/v1/requests",
+        content=b"{not json",
+        headers={"X-Lawgate-Agency": FBI["id"], "Content-Type": "application/json"},
+    )
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["field"] == "body"
     assert stored_requests(session) == 0
@@ -159,8 +169,9 @@ def test_a_preservation_reference_must_be_the_agencys_own_request(
     client: TestClient, session: Session
 ) -> None:
     register(session)
-    body = request_body(kind="preservation_extension", preservation={"days": 90},
-                        preservation_ref="LG-AAAAAAAA")
+    body = request_body(
+        kind="preservation_extension", preservation={"days": 90}, preservation_ref="LG-AAAAAAAA"
+    )
     answer = post_request(client, body)
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["field"] == "preservation_ref"

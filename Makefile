@@ -1,0 +1,42 @@
+# Two entry points for people (see README "Quick start") and a few for developers.
+# Everything installs itself: a virtual environment in .venv, and Debian's chromium when missing.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test test-postgres lint chromium bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+## run: install, then serve the console and API on the embedded default (seeds a demo on first start)
+run: $(VENV)/.installed
+	$(BIN)/lawgate serve
+
+## test: install, then run the whole suite (SQLite), lint and type checks
+test: $(VENV)/.installed chromium
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+## test-postgres: the suite again with lawgate's store on PostgreSQL (127.0.0.1:5432)
+test-postgres: $(VENV)/.installed chromium
+	LAWGATE_TEST_DATABASE=postgresql $(BIN)/pytest -q
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/demo_data.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

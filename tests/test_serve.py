@@ -1,0 +1,84 @@
+"""The first Quick-start line in miniature: a fresh `lawgate serve` seeds a demo and serves it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, func, select, text
+
+from lawgate.auditlog.models import AuditEntryRow
+from lawgate.config import sqlite_url
+from lawgate.demo import seed_cases
+from tests.web.conftest import free_port
+
+LAWGATE = str(Path(sys.executable).with_name("lawgate"))
+
+
+def wait_for(url: str, process: subprocess.Popen[str], seconds: float = 240) -> None:
+    """Poll until the server answers, failing early if it died."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"lawgate serve exited with {process.returncode}")
+        try:
+            httpx.get(url, timeout=2)
+            return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    pytest.fail(f"{url} did not answer within {seconds} s")
+
+
+def serve(home: Path, port: int) -> subprocess.Popen[str]:
+    """Start `lawgate serve` on an empty home with a small demo marketplace."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAWGATE_")}
+    env |= {"LAWGATE_HOME": str(home), "LAWGATE_PORT": str(port)}
+    return subprocess.Popen(
+        [LAWGATE, "serve", "--users", "2000"],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def test_first_start_seeds_the_demo_and_serves_the_queue(tmp_path: Path) -> None:
+    port = free_port()
+    process = serve(tmp_path, port)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/console", process)
+        page = httpx.get(f"http://127.0.0.1:{port}/console", timeout=10)
+        assert page.status_code == 200
+        planned = len(seed_cases.load_plan()["cases"])
+        assert page.text.count("<tr class=") == planned
+        for state in ("in review", "approved", "partially approved", "escalated", "closed"):
+            assert f">{state}<" in page.text
+        assert "Staatsanwaltschaft Berlin" in page.text
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=30)
+    assert f"http://127.0.0.1:{port}/console" in output
+    assert (tmp_path / "marketplace.sqlite").exists()
+    assert not (tmp_path / "marketplace.sqlite.partial").exists()
+
+    engine = create_engine(sqlite_url(tmp_path / "lawgate.sqlite"))
+    with engine.connect() as conn:
+        entries = conn.execute(select(func.count()).select_from(AuditEntryRow)).scalar_one()
+        requests = conn.execute(text("SELECT COUNT(*) FROM requests")).scalar_one()
+    engine.dispose()
+    assert requests == planned
+    assert entries > planned * 3
+
+    again = serve(tmp_path, port)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/console", again)
+        page = httpx.get(f"http://127.0.0.1:{port}/console", timeout=10)
+        assert page.text.count("<tr class=") == planned, "a restart must not seed twice"
+    finally:
+        again.terminate()
+        again.communicate(timeout=30)

@@ -1,0 +1,75 @@
+"""The console in a real browser: the queue shows submitted requests, filters, and opens a case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from sqlalchemy.orm import Session
+
+from tests.factories import FBI, STAFF, register, request_body
+
+DE = {
+    "id": "de-sta-berlin",
+    "name": "Staatsanwaltschaft Berlin",
+    "country": "DE",
+    "kind": "prosecutor",
+    "level": "state",
+    "domains": ["sta.berlin.de"],
+    "callback_phone": "+49 30 9014 0",
+}
+
+
+def submit(base: str, body: dict[str, Any], agency: str) -> str:
+    """Submit over real HTTP as an agency."""
+    answer = httpx.post(f"{base}/api/v1/requests", json=body, headers={"X-Lawgate-Agency": agency})
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["id"])
+
+
+def test_the_queue_lists_filters_and_opens_requests(
+    live_server: str, browser_page: Any, session: Session
+) -> None:
+    register(session, FBI)
+    register(session, DE)
+    us_id = submit(live_server, request_body(), FBI["id"])
+    officer = {"name": "Jana Vogel", "title": "", "email": "j.vogel@sta.berlin.de", "phone": ""}
+    de_id = submit(
+        live_server,
+        request_body(
+            agency_id="de-sta-berlin", country="DE", officer=officer, categories=["subscriber"]
+        ),
+        DE["id"],
+    )
+    decision = {"outcome": "approve", "categories": {"subscriber": "allow"}}
+    answer = httpx.post(
+        f"{live_server}/api/v1/staff/requests/{de_id}/decision",
+        json={"decision": decision},
+        headers=STAFF,
+    )
+    assert answer.status_code == 200
+
+    page = browser_page
+    page.goto(live_server + "/")
+    assert page.url.endswith("/console")
+    rows = page.locator("#queue tbody tr")
+    assert rows.count() == 2
+    text = page.locator("#queue").inner_text()
+    assert "FBI New York Field Office" in text and "Staatsanwaltschaft Berlin" in text
+    assert "in review" in text and "approved" in text
+
+    page.select_option("select[name=country]", "DE")
+    page.click("button[type=submit]")
+    assert page.locator("#queue tbody tr").count() == 1
+    assert "country=DE" in page.url
+
+    page.click(f"text={de_id}")
+    heading = page.locator("h1").inner_text()
+    assert de_id in heading and "approved" in heading
+    body = page.locator("main").inner_text()
+    assert "request:decision:recorded" in body
+    assert "search warrant" in body
+
+    page.goto(f"{live_server}/console?state=in_review")
+    assert page.locator("#queue tbody tr").count() == 1
+    assert us_id in page.locator("#queue").inner_text()
