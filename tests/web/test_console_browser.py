@@ -73,3 +73,15 @@ def test_the_queue_lists_filters_and_opens_requests(
     page.goto(f"{live_server}/console?state=in_review")
     assert page.locator("#queue tbody tr").count() == 1
     assert us_id in page.locator("#queue").inner_text()
+
+
+def test_the_api_docs_render_offline(live_server: str, browser_page: Any) -> None:
+    page = browser_page
+    failed: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.goto(f"{live_server}/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=20000)
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert "/api/v1/requests" in [p.replace("\u200b", "") for p in paths]
+    assert "lawgate" in page.locator(".title").first.inner_text()
+    assert not [url for url in failed if not url.startswith(live_server)]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from lawgate import __version__
 from lawgate.api import agency, errors, staff
@@ -23,7 +24,7 @@ DESCRIPTION = (
 
 def create_app(settings: Settings) -> FastAPI:
     """Build the application over the configured store (already migrated)."""
-    app = FastAPI(title="lawgate", version=__version__, description=DESCRIPTION)
+    app = FastAPIOffline(title="lawgate", version=__version__, description=DESCRIPTION)
     engine = make_engine(settings.database_url)
     app.state.settings = settings
     app.state.engine = engine
@@ -34,3 +35,4 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(views.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
+
