@@ -207,7 +207,8 @@ def submit(
         engine = boot.open_store(settings)
         with transaction(session_factory(engine)) as session:
             sender = intake.get_agency(session, request.agency_id)
-            request_id = intake.submit_request(session, request, sender, settings)
+            actor = f"cli:{getpass.getuser()} for agency:{sender.id}"
+            request_id = intake.submit_request(session, request, sender, settings, actor=actor)
     out.print(request_id)
 
 

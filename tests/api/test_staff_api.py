@@ -146,3 +146,30 @@ def test_an_unknown_request_is_404(client: TestClient) -> None:
     answer = client.get("/api/v1/staff/requests/LG-ZZZZZZZZ", headers=STAFF)
     assert answer.status_code == 404
     assert answer.json()["errors"][0]["field"] == "id"
+
+
+def test_answered_cases_sort_after_open_ones(client: TestClient, session: Session) -> None:
+    urgent = submitted(
+        client,
+        session,
+        kind="emergency_disclosure",
+        categories=["subscriber"],
+        emergency={"threat": "hostage", "harm": "death"},
+    )
+    normal = post_request(client, request_body()).json()["id"]
+    reject = {
+        "outcome": "reject",
+        "categories": {"subscriber": "deny"},
+        "reasons": [
+            {
+                "code": "emergency_unconfirmed",
+                "category": "subscriber",
+                "rule": "baseline.emergency",
+                "citation": "18 U.S.C. 2702(c)(4)",
+                "message": "No call-back.",
+            }
+        ],
+    }
+    assert decide(client, urgent, reject).json()["state"] == "rejected"
+    queue = client.get("/api/v1/staff/requests", headers=STAFF).json()
+    assert [row["id"] for row in queue] == [normal, urgent]

@@ -85,3 +85,11 @@ def test_the_api_docs_render_offline(live_server: str, browser_page: Any) -> Non
     assert "/api/v1/requests" in [p.replace("\u200b", "") for p in paths]
     assert "lawgate" in page.locator(".title").first.inner_text()
     assert not [url for url in failed if not url.startswith(live_server)]
+
+
+def test_an_unknown_request_page_is_a_readable_404(live_server: str, browser_page: Any) -> None:
+    response = browser_page.goto(f"{live_server}/console/requests/LG-NOSUCH00")
+    assert response.status == 404
+    assert "no request with id 'LG-NOSUCH00'" in browser_page.locator("main").inner_text()
+    browser_page.click("text=Back to the queue")
+    assert browser_page.url.endswith("/console")

@@ -35,4 +35,3 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(views.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
-

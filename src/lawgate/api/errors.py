@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from collections.abc import Mapping, Sequence
@@ -9,7 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lawgate.errors import LawgateError
@@ -58,9 +59,26 @@ async def _validation(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body([describe(e) for e in exc.errors()]), status_code=422)
 
 
-async def _lawgate(_request: Request, exc: Exception) -> JSONResponse:
+def wants_page(request: Request) -> bool:
+    """Console pages answer errors with a page a person can read, not JSON."""
+    return request.url.path.startswith("/console")
+
+
+def error_page(status: int, message: str) -> HTMLResponse:
+    """A plain error page for the console."""
+    page = (
+        f"<!doctype html><html lang=en><meta charset=utf-8><title>{status} · lawgate</title>"
+        f'<link rel=stylesheet href="/static/console.css"><main><h1>{status}</h1>'
+        f'<p>{html.escape(message)}</p><p><a href="/console">Back to the queue</a></p></main>'
+    )
+    return HTMLResponse(page, status_code=status)
+
+
+async def _lawgate(request: Request, exc: Exception) -> Response:
     """Our own errors keep their status and field."""
     assert isinstance(exc, LawgateError)
+    if wants_page(request):
+        return error_page(exc.status, exc.message)
     diag = exc.diagnostics()
     body = error_body([{"field": diag["field"] or "", "message": diag["message"] or ""}])
     return JSONResponse(body, status_code=exc.status)

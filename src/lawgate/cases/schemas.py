@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict
 
-from lawgate.cases.workflow import CaseState
+from lawgate.cases.workflow import CaseState, is_answered
 from lawgate.domain import Decision, Request
 
 
@@ -27,10 +27,14 @@ class CaseSummary(BaseModel):
     target_count: int
     categories: list[str]
 
+    @property
+    def answered(self) -> bool:
+        """True once the agency has its answer and the deadline no longer runs."""
+        return is_answered(self.state, self.kind)
+
     def overdue(self, now: dt.datetime) -> bool:
         """True when the deadline has passed and the case still needs work."""
-        finished = {CaseState.DELIVERED, CaseState.CLOSED, CaseState.REJECTED}
-        return self.deadline < now and self.state not in finished
+        return self.deadline < now and not self.answered
 
 
 class RecordedDecision(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from lawgate.auditlog import log
@@ -17,7 +17,15 @@ from lawgate.cases.schemas import (
     RecordedDecision,
     TrailEntry,
 )
-from lawgate.cases.workflow import DECIDABLE, STATE_AFTER_OUTCOME, CaseState, check_transition
+from lawgate.cases.workflow import (
+    ANSWERED,
+    DECIDABLE,
+    GRANTED,
+    PRESERVATION_KINDS,
+    STATE_AFTER_OUTCOME,
+    CaseState,
+    check_transition,
+)
 from lawgate.domain import Decision, Request
 from lawgate.errors import ConflictError, InvalidInputError, NotFoundError
 from lawgate.intake.models import AgencyRow, RequestCategoryRow, RequestRow, TargetRow
@@ -150,6 +158,12 @@ def _to_summary(request: RequestRow, case: CaseRow, agency_name: str, count: int
     )
 
 
+def _answered_last() -> ColumnElement[int]:
+    """A sort key putting cases that still need work before answered ones."""
+    granted_preservation = RequestRow.kind.in_(PRESERVATION_KINDS) & CaseRow.state.in_(GRANTED)
+    return case((CaseRow.state.in_(ANSWERED) | granted_preservation, 1), else_=0)
+
+
 def list_cases(session: Session, where: CaseFilter | None = None) -> list[CaseSummary]:
     """The queue, soonest deadline first."""
     where = where or CaseFilter()
@@ -162,7 +176,7 @@ def list_cases(session: Session, where: CaseFilter | None = None) -> list[CaseSu
         query = query.where(RequestRow.kind == where.kind)
     if where.agency_id is not None:
         query = query.where(RequestRow.agency_id == where.agency_id)
-    query = query.order_by(CaseRow.deadline, RequestRow.id).limit(where.limit)
+    query = query.order_by(_answered_last(), CaseRow.deadline, RequestRow.id).limit(where.limit)
     return [_to_summary(*row) for row in session.execute(query).all()]
 
 

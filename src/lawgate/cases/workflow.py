@@ -41,7 +41,16 @@ TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
 }
 
 DECIDABLE = frozenset({S.IN_REVIEW, S.ESCALATED})
-OPEN_STATES = frozenset(TRANSITIONS) - {S.CLOSED, S.DELIVERED, S.REJECTED}
+ANSWERED = frozenset({S.CLOSED, S.DELIVERED, S.REJECTED})
+"""States in which the agency has its answer and the deadline no longer runs."""
+GRANTED = frozenset({S.APPROVED, S.PARTIALLY_APPROVED})
+PRESERVATION_KINDS = frozenset({"preservation", "preservation_extension"})
+
+
+def is_answered(state: CaseState, kind: str) -> bool:
+    """True once the agency has its answer: a granted preservation needs no production."""
+    return state in ANSWERED or (kind in PRESERVATION_KINDS and state in GRANTED)
+
 
 STATE_AFTER_OUTCOME: dict[Outcome, CaseState] = {
     Outcome.APPROVE: S.APPROVED,

@@ -118,9 +118,12 @@ def marketplace_identities(url: str) -> Identities:
     with engine.connect() as conn:
         found.extend(_identity(conn, "email = :v", "seller.one@example.com"))
         found.extend(_identity(conn, "email = :v", "a@example.com"))
+        highest = conn.execute(text("SELECT MAX(account_id) FROM users")).scalar() or "A0"
+        size = int(str(highest)[1:])
         probe = 1
         while len(found) < len(ROLES) and probe < 1000:
-            found.extend(_identity(conn, "account_id >= :v", f"A{probe * 7919:09d}"))
+            number = 3 + (probe * 7919) % max(size - 3, 1)
+            found.extend(_identity(conn, "account_id >= :v", f"A{number:09d}"))
             probe += 1
     engine.dispose()
     if len(found) < len(ROLES):

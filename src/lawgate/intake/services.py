@@ -86,6 +86,7 @@ def submit_request(
     sender: Agency,
     settings: Settings,
     received_at: dt.datetime | None = None,
+    actor: str | None = None,
 ) -> str:
     """Store a request from an authenticated agency and queue it for review; returns its id."""
     if request.agency_id != sender.id:
@@ -103,7 +104,7 @@ def submit_request(
     log.append(
         session,
         "request:received",
-        f"agency:{sender.id}",
+        actor or f"agency:{sender.id}",
         request_id,
         {"body_sha256": digest, "kind": request.kind, "country": request.country},
     )
