@@ -7,6 +7,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -43,6 +44,15 @@ def corpus_files() -> list[Path]:
     """Every policy conformance case of ../shared/corpus (empty when absent)."""
     folder = SHARED / "corpus"
     return sorted(folder.glob("*.json")) if folder.is_dir() else []
+
+
+def corpus_params() -> list[Any]:
+    """Corpus files as test parameters, or one skipped parameter saying the corpus is absent."""
+    files = corpus_files()
+    if files:
+        return [pytest.param(path, id=path.stem) for path in files]
+    reason = f"{SHARED / 'corpus'} is absent: no policy conformance cases on this machine"
+    return [pytest.param(None, id="no-corpus", marks=pytest.mark.skip(reason=reason))]
 
 
 def create_pg_database(prefix: str) -> str:

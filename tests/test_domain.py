@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from lawgate.api.errors import describe
 from lawgate.domain import Decision, Request
-from tests.conftest import corpus_files
+from tests.conftest import corpus_params
 from tests.factories import load_case, request_body
 
 
@@ -71,7 +71,7 @@ def test_the_required_fields_are_the_ones_the_spec_needs() -> None:
         assert path in REQUIRED
 
 
-@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", corpus_params())
 def test_every_corpus_request_parses(path: Path) -> None:
     request = Request.model_validate(load_case(path)["request"])
     assert request.agency_id == load_case(path)["agency"]["id"]

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from lawgate.auditlog.models import AuditEntryRow
 from lawgate.intake.models import RequestRow, TargetRow
-from tests.conftest import corpus_files
+from tests.conftest import corpus_params
 from tests.factories import FBI, load_case, post_request, register, request_body
 from tests.test_domain import REQUIRED
 
@@ -31,7 +31,7 @@ def audit_size(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(AuditEntryRow)) or 0)
 
 
-@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", corpus_params())
 def test_every_corpus_request_is_stored_and_answers_its_state(
     path: Path, client: TestClient, session: Session
 ) -> None:
