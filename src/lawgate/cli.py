@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -92,15 +93,17 @@ def demo_data(
     settings = _settings()
     target = url or sqlite_url(settings.home / "marketplace.sqlite")
     settings.home.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
     with progress_bar() as update:
         try:
             counts = marketplace.generate(target, users=users, seed=seed, progress=update)
         except ValueError as exc:
             fail(str(exc))
-    table = Table("table", "rows", title=f"demo marketplace at {target}")
+    table = Table("table", "rows")
     for name, count in counts.items():
         table.add_row(name, f"{count:,}")
     out.print(table)
+    out.print(f"demo marketplace written to {target} in {time.monotonic() - started:.1f} s")
 
 
 @app.command()
