@@ -151,3 +151,8 @@ def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(app, client=("127.0.0.1", 50123)) as test_client:
         yield test_client
     app.state.engine.dispose()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Name the store backend at the end of the run, where CI logs are read."""
+    terminalreporter.write_line(f"lawgate store backend for this run: {BACKEND}")
