@@ -38,7 +38,7 @@ def test_lawgate_home_moves_the_store(monkeypatch: pytest.MonkeyPatch, tmp_path:
     [
         ("LAWGATE_PORT", "eighty"),
         ("LAWGATE_PORT", "70000"),
-        ("LAWGATE_DEADLINE_DAYS", "0"),
+        ("LAWGATE_POLICY_FILE", "/nonexistent/policy.yml"),
         ("LAWGATE_DATABASE_URL", "lawgate.db"),
         ("LAWGATE_MARKETPLACE_URL", "nowhere"),
     ],

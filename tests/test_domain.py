@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from lawgate.api.errors import describe
 from lawgate.domain import Decision, Request
+from lawgate.errors import describe
 from tests.conftest import corpus_params
 from tests.factories import load_case, request_body
 

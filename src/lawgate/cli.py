@@ -18,14 +18,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from lawgate import boot
-from lawgate.api.errors import describe
 from lawgate.cases import services as cases
 from lawgate.cases.workflow import CaseState
 from lawgate.config import Settings, load_settings, sqlite_url
 from lawgate.demo import marketplace
 from lawgate.domain import Agency, Request, RequestKind
-from lawgate.errors import LawgateError
+from lawgate.errors import LawgateError, describe
 from lawgate.intake import services as intake
+from lawgate.policy import commands as policy_commands
 from lawgate.store.session import session_factory, transaction
 
 app = typer.Typer(help="lawgate: answer government requests for user data, lawfully and provably.")
@@ -33,6 +33,7 @@ requests_app = typer.Typer(help="Submit, list and show requests on this server's
 agencies_app = typer.Typer(help="The agency registry (onboarding and keys arrive with issue 6).")
 app.add_typer(requests_app, name="requests")
 app.add_typer(agencies_app, name="agencies")
+app.add_typer(policy_commands.app, name="policy")
 Model = TypeVar("Model", bound=BaseModel)
 out = Console()
 err = Console(stderr=True)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lawgate.errors import ConfigError
+from lawgate.policy.config import PolicyConfig, load_policy_config
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -21,8 +22,7 @@ class Settings:
     marketplace_url: str
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
-    deadline_days: int = 10
-    emergency_deadline_hours: int = 8
+    policy: PolicyConfig = field(default_factory=PolicyConfig)
 
     @property
     def uses_default_database(self) -> bool:
@@ -70,6 +70,5 @@ def load_settings() -> Settings:
         ),
         host=os.environ.get("LAWGATE_HOST", "") or DEFAULT_HOST,
         port=_int_env("LAWGATE_PORT", DEFAULT_PORT, 1, 65535),
-        deadline_days=_int_env("LAWGATE_DEADLINE_DAYS", 10, 1, 365),
-        emergency_deadline_hours=_int_env("LAWGATE_EMERGENCY_DEADLINE_HOURS", 8, 1, 240),
+        policy=load_policy_config(),
     )

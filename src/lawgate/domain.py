@@ -280,7 +280,7 @@ class Request(StrictModel):
     case_reference: NonEmpty
     legal_process: LegalProcess
     targets: Annotated[list[Target], Field(max_length=MAX_TARGETS_ACCEPTED)]
-    categories: Annotated[list[Category], Field(max_length=4)]
+    categories: Annotated[list[Category], Field(min_length=1, max_length=4)]
     date_range: DateRange | None = None
     non_disclosure: NonDisclosure | None = None
     emergency: Emergency | None = None
@@ -307,6 +307,60 @@ class Request(StrictModel):
         if len(set(self.categories)) != len(self.categories):
             raise ValueError("categories: a category is listed twice")
         return self
+
+
+class RequesterStatus(StrEnum):
+    """Whether the sender proved it is the registered agency."""
+
+    VERIFIED = "verified"
+    UNVERIFIED = "unverified"
+
+
+class CallbackStatus(StrEnum):
+    """The outcome of the out-of-band call to the registry's number."""
+
+    CONFIRMED = "confirmed"
+    FAILED = "failed"
+    NOT_DONE = "not_done"
+
+
+class Verification(StrictModel):
+    """What lawgate itself established about the sender, never taken from the request."""
+
+    requester: RequesterStatus
+    callback: CallbackStatus = CallbackStatus.NOT_DONE
+
+
+EU_MEMBER_STATES = frozenset(
+    {
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+    }
+)
 
 
 class Agency(StrictModel):

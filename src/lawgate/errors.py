@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+FIELD_PREFIX = re.compile(r"^(?:Value error, )?([a-z_]+): (.*)$", re.S)
+
 
 class LawgateError(Exception):
     """Base of every error lawgate raises on purpose; `field` names what was wrong."""
@@ -50,3 +56,32 @@ class InvalidInputError(LawgateError):
     """Input that passed the schema but breaks a rule, named by `field`."""
 
     status = 422
+
+
+def field_path(location: Sequence[int | str]) -> str:
+    """Turn ('body', 'targets', 0, 'type') into 'targets[0].type'."""
+    parts: list[str] = []
+    for item in location:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        elif item not in ("body", "query", "path", "header"):
+            parts.append(f".{item}" if parts else str(item))
+    return "".join(parts) or "body"
+
+
+def describe(error: Mapping[str, Any]) -> dict[str, str]:
+    """One validation error as {field, message}, lifting 'field: ...' out of model-level errors."""
+    field = field_path(error.get("loc", ()))
+    message = str(error.get("msg", "invalid value"))
+    if error.get("type") == "json_invalid":
+        return {"field": "body", "message": f"the body is not valid JSON: {message}"}
+    if error.get("type") == "missing":
+        message = "this field is required"
+    matched = FIELD_PREFIX.match(message)
+    if matched:
+        nested = matched.group(1)
+        field = nested if field == "body" else f"{field}.{nested}"
+        message = matched.group(2)
+    else:
+        message = message.removeprefix("Value error, ")
+    return {"field": field, "message": message}

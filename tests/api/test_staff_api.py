@@ -82,12 +82,16 @@ def test_a_decision_moves_the_case_and_the_agency_sees_it(
     assert events == [
         "request:received",
         "case:state:verified",
+        "request:policy:evaluated",
+        "case:state:evaluated",
         "case:state:in_review",
         "request:decision:recorded",
         "case:state:partially_approved",
     ]
-    assert detail["decisions"][0]["decided_by"] == "staff:Rita Reviewer"
-    assert detail["decisions"][0]["note"] == "content needs a warrant"
+    policy, reviewer = detail["decisions"]
+    assert (policy["source"], policy["decided_by"]) == ("policy", "system:policy")
+    assert reviewer["decided_by"] == "staff:Rita Reviewer"
+    assert reviewer["note"] == "content needs a warrant"
 
 
 def test_a_decided_case_cannot_be_decided_again(client: TestClient, session: Session) -> None:
@@ -173,3 +177,30 @@ def test_answered_cases_sort_after_open_ones(client: TestClient, session: Sessio
     assert decide(client, urgent, reject).json()["state"] == "rejected"
     queue = client.get("/api/v1/staff/requests", headers=STAFF).json()
     assert [row["id"] for row in queue] == [normal, urgent]
+
+
+def test_intake_stores_the_policy_recommendation_and_the_queue_shows_it(
+    client: TestClient, session: Session
+) -> None:
+    warrant = submitted(client, session)
+    subpoena_process = {
+        **request_body()["legal_process"],
+        "type": "subpoena",
+        "issuer_role": "prosecutor",
+    }
+    subpoena = post_request(client, request_body(legal_process=subpoena_process)).json()["id"]
+    queue = {row["id"]: row for row in client.get("/api/v1/staff/requests", headers=STAFF).json()}
+    assert queue[warrant]["recommendation"] == "approve"
+    assert queue[subpoena]["recommendation"] == "partial"
+    detail = client.get(f"/api/v1/staff/requests/{subpoena}", headers=STAFF).json()
+    recommended = detail["decisions"][0]["decision"]
+    assert recommended["categories"] == {
+        "subscriber": "allow",
+        "traffic": "deny",
+        "content": "deny",
+    }
+    assert {r["code"] for r in recommended["reasons"]} == {"instrument_insufficient"}
+    seen = client.get(
+        f"/api/v1/requests/{subpoena}", headers={"X-Lawgate-Agency": "us-doj-fbi-nyfo"}
+    ).json()
+    assert seen["decision"] is None, "the agency never sees the internal recommendation"

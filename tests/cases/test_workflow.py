@@ -12,6 +12,7 @@ from lawgate.cases.workflow import TRANSITIONS, CaseState, check_transition
 from lawgate.config import Settings
 from lawgate.domain import Request
 from lawgate.errors import ConflictError
+from lawgate.policy.config import PolicyConfig
 from tests.factories import request_body
 
 PAIRS = list(itertools.product(CaseState, CaseState))
@@ -58,8 +59,7 @@ def test_deadlines_follow_the_eu_rule_and_configuration(
         home=settings.home,
         database_url=settings.database_url,
         marketplace_url=settings.marketplace_url,
-        deadline_days=7,
-        emergency_deadline_hours=4,
+        policy=PolicyConfig(deadline_days=7, emergency_deadline_hours=4),
     )
     changes: dict[str, object] = {"country": country}
     if emergency:
@@ -69,4 +69,4 @@ def test_deadlines_follow_the_eu_rule_and_configuration(
         }
     received = dt.datetime(2026, 11, 28, 9, tzinfo=dt.UTC)
     request = Request.model_validate(request_body(**changes))
-    assert deadline_for(request, received, configured) - received == expected
+    assert deadline_for(request, received, configured.policy) - received == expected

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import html
 import logging
-import re
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -13,39 +11,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from lawgate.errors import LawgateError
+from lawgate.errors import LawgateError, describe
 
 LOGGER = logging.getLogger("lawgate.api")
-FIELD_PREFIX = re.compile(r"^(?:Value error, )?([a-z_]+): (.*)$", re.S)
-
-
-def field_path(location: Sequence[int | str]) -> str:
-    """Turn ('body', 'targets', 0, 'type') into 'targets[0].type'."""
-    parts: list[str] = []
-    for item in location:
-        if isinstance(item, int):
-            parts.append(f"[{item}]")
-        elif item not in ("body", "query", "path", "header"):
-            parts.append(f".{item}" if parts else str(item))
-    return "".join(parts) or "body"
-
-
-def describe(error: Mapping[str, Any]) -> dict[str, str]:
-    """One validation error as {field, message}, lifting 'field: ...' out of model-level errors."""
-    field = field_path(error.get("loc", ()))
-    message = str(error.get("msg", "invalid value"))
-    if error.get("type") == "json_invalid":
-        return {"field": "body", "message": f"the body is not valid JSON: {message}"}
-    if error.get("type") == "missing":
-        message = "this field is required"
-    matched = FIELD_PREFIX.match(message)
-    if matched:
-        nested = matched.group(1)
-        field = nested if field == "body" else f"{field}.{nested}"
-        message = matched.group(2)
-    else:
-        message = message.removeprefix("Value error, ")
-    return {"field": field, "message": message}
 
 
 def error_body(errors: list[dict[str, str]]) -> dict[str, Any]:

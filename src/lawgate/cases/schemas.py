@@ -7,7 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict
 
 from lawgate.cases.workflow import CaseState, is_answered
-from lawgate.domain import Decision, Request
+from lawgate.domain import Decision, Outcome, Request
 
 
 class CaseSummary(BaseModel):
@@ -26,6 +26,7 @@ class CaseSummary(BaseModel):
     received_at: dt.datetime
     target_count: int
     categories: list[str]
+    recommendation: Outcome | None = None
 
     @property
     def answered(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from pydantic import ValidationError
 from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
@@ -26,10 +27,15 @@ from lawgate.cases.workflow import (
     CaseState,
     check_transition,
 )
-from lawgate.domain import Decision, Request
-from lawgate.errors import ConflictError, InvalidInputError, NotFoundError
+from lawgate.domain import Decision, Outcome, Request
+from lawgate.errors import ConflictError, InvalidInputError, LawgateError, NotFoundError
 from lawgate.intake.models import AgencyRow, RequestCategoryRow, RequestRow, TargetRow
+from lawgate.policy import engine
+from lawgate.policy.config import PolicyConfig
+from lawgate.policy.facts import PolicyInput
 from lawgate.store.base import as_utc, utcnow
+
+POLICY_ACTOR = "system:policy"
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,30 @@ def transition(session: Session, request_id: str, new: CaseState, actor: str) ->
     case.updated_at = utcnow()
     session.flush()
     log.append(session, f"case:state:{new}", actor, request_id, {"from": old, "to": new})
+
+
+def recommend(
+    session: Session, request_id: str, source: PolicyInput, config: PolicyConfig
+) -> Decision | None:
+    """Store the policy's recommendation; if the policy cannot decide, say so and let people."""
+    try:
+        decision = engine.evaluate(source, config)
+    except (LawgateError, ValidationError) as exc:
+        log.append(
+            session,
+            "request:policy:failed",
+            POLICY_ACTOR,
+            request_id,
+            {"error": type(exc).__name__},
+        )
+        return None
+    session.add(_decision_row(request_id, decision, "policy", POLICY_ACTOR, ""))
+    session.flush()
+    log.append(
+        session, "request:policy:evaluated", POLICY_ACTOR, request_id, {"outcome": decision.outcome}
+    )
+    transition(session, request_id, CaseState.EVALUATED, POLICY_ACTOR)
+    return decision
 
 
 def record_decision(
@@ -127,21 +157,30 @@ def _decision_row(
     )
 
 
-def _summary_query() -> Select[RequestRow, CaseRow, str, int]:
-    """Cases joined with their request and agency, and a count of targets."""
+def _summary_query() -> Select[RequestRow, CaseRow, str, int, str | None]:
+    """Cases joined with their request and agency, a count of targets, the recommendation."""
     targets = (
         select(func.count(TargetRow.id))
         .where(TargetRow.request_id == RequestRow.id)
         .scalar_subquery()
     )
+    recommendation = (
+        select(DecisionRow.outcome)
+        .where(DecisionRow.request_id == RequestRow.id, DecisionRow.source == "policy")
+        .order_by(DecisionRow.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     return (
-        select(RequestRow, CaseRow, AgencyRow.name, targets)
+        select(RequestRow, CaseRow, AgencyRow.name, targets, recommendation)
         .join(CaseRow, CaseRow.request_id == RequestRow.id)
         .join(AgencyRow, AgencyRow.id == RequestRow.agency_id)
     )
 
 
-def _to_summary(request: RequestRow, case: CaseRow, agency_name: str, count: int) -> CaseSummary:
+def _to_summary(
+    request: RequestRow, case: CaseRow, agency_name: str, count: int, recommended: str | None
+) -> CaseSummary:
     """Shape one joined row for the queue."""
     return CaseSummary(
         id=request.id,
@@ -155,6 +194,7 @@ def _to_summary(request: RequestRow, case: CaseRow, agency_name: str, count: int
         received_at=as_utc(request.received_at),
         target_count=count,
         categories=sorted(c.category for c in request.categories),
+        recommendation=Outcome(recommended) if recommended else None,
     )
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lawgate.auditlog import log
@@ -16,7 +16,7 @@ from lawgate.cases import services as cases
 from lawgate.cases.deadlines import deadline_for
 from lawgate.cases.workflow import CaseState
 from lawgate.config import Settings
-from lawgate.domain import Agency, Request
+from lawgate.domain import Agency, Request, RequesterStatus, RequestKind, Verification
 from lawgate.errors import (
     ConflictError,
     ForbiddenError,
@@ -25,9 +25,12 @@ from lawgate.errors import (
     UnauthenticatedError,
 )
 from lawgate.intake.models import AgencyRow, RequestCategoryRow, RequestRow, TargetRow
+from lawgate.policy.facts import PolicyInput
 from lawgate.store.base import utcnow
 
 SYSTEM_ACTOR = "system:intake"
+STAND_IN_VERIFICATION = Verification(requester=RequesterStatus.VERIFIED)
+"""The header stand-in names a registered agency; call-backs are recorded from issue 6 on."""
 
 
 def new_request_id() -> str:
@@ -108,10 +111,25 @@ def submit_request(
         request_id,
         {"body_sha256": digest, "kind": request.kind, "country": request.country},
     )
-    cases.open_case(session, request_id, deadline_for(request, received_at, settings))
+    cases.open_case(session, request_id, deadline_for(request, received_at, settings.policy))
     cases.transition(session, request_id, CaseState.VERIFIED, SYSTEM_ACTOR)
+    source = PolicyInput(
+        sender, request, STAND_IN_VERIFICATION, received_at, _prior_extensions(session, request)
+    )
+    cases.recommend(session, request_id, source, settings.policy)
     cases.transition(session, request_id, CaseState.IN_REVIEW, SYSTEM_ACTOR)
     return request_id
+
+
+def _prior_extensions(session: Session, request: Request) -> int:
+    """How many extensions the preservation this request extends has had already."""
+    if request.preservation_ref is None:
+        return 0
+    query = select(func.count()).where(
+        RequestRow.preservation_ref == request.preservation_ref,
+        RequestRow.kind == RequestKind.PRESERVATION_EXTENSION,
+    )
+    return int(session.scalar(query) or 0)
 
 
 def _check_preservation_ref(session: Session, request: Request, agency_id: str) -> None:

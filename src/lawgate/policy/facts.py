@@ -1,0 +1,176 @@
+"""Facts extraction: agency, request, verification and clock become Cedar entities and context."""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from lawgate.domain import (
+    EU_MEMBER_STATES,
+    Agency,
+    CallbackStatus,
+    Request,
+    RequesterStatus,
+    RequestKind,
+    Target,
+    TargetType,
+    Verification,
+)
+from lawgate.policy.config import PolicyConfig
+from lawgate.policy.political import match_political_statute, political_conduct
+
+PACK_OF_COUNTRY = {"US": "us", "GB": "gb", "CN": "cn"}
+WILDCARDS = re.compile(r"[*%?]|\.\.\.|\.\*")
+MIN_PHONE_DIGITS = 7
+
+
+def jurisdiction(country: str) -> str:
+    """The pack that speaks for a requesting country."""
+    if country in EU_MEMBER_STATES:
+        return "eu"
+    return PACK_OF_COUNTRY.get(country, "rest_of_world")
+
+
+def is_specific(target: Target) -> bool:
+    """True when a target names one identifier, not a pattern, range, prefix or bare domain."""
+    value = target.value
+    if WILDCARDS.search(value) or value.endswith(("-", "_", ".")):
+        return False
+    if target.type is TargetType.EMAIL:
+        local, _, domain = value.partition("@")
+        return bool(local) and "." in domain
+    if target.type is TargetType.IP_ADDRESS:
+        try:
+            ipaddress.ip_address(value)
+        except ValueError:
+            return False
+        return True
+    if target.type is TargetType.PHONE:
+        return sum(ch.isdigit() for ch in value) >= MIN_PHONE_DIGITS
+    return True
+
+
+@dataclass(frozen=True)
+class PolicyInput:
+    """Everything a decision depends on; nothing else is consulted."""
+
+    agency: Agency
+    request: Request
+    verification: Verification
+    as_of: dt.datetime
+    prior_extensions: int = 0
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    """The start of a day in UTC, the moment a dated instrument takes effect."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+
+def _offence_facts(request: Request) -> dict[str, Any]:
+    """What the request says of the offence."""
+    offence = request.offence
+    if offence is None:
+        return {
+            "offence_described": False,
+            "statute_given": False,
+            "offence_months": 0,
+            "listed_offence": "",
+            "dual_criminality": False,
+        }
+    years = offence.max_custodial_years or 0.0
+    return {
+        "offence_described": bool(offence.description.strip()),
+        "statute_given": bool(offence.statute.strip()),
+        "offence_months": round(years * 12),
+        "listed_offence": offence.listed_offence.value if offence.listed_offence else "",
+        "dual_criminality": bool(offence.dual_criminality),
+    }
+
+
+def _process_facts(request: Request, as_of: dt.datetime) -> dict[str, Any]:
+    """The instrument, who issued and validated it, and whether it is in force today."""
+    process = request.legal_process
+    validation = process.validated_by
+    since = as_of - _midnight(process.issued_on)
+    return {
+        "instrument": process.type.value,
+        "issuer": process.issuer_role.value,
+        "validated": validation is not None,
+        "validator": validation.role.value if validation else "",
+        "hours_since_issue": int(since.total_seconds() // 3600),
+        "expired": process.expires_on is not None and process.expires_on < as_of.date(),
+    }
+
+
+def _scope_facts(request: Request, config: PolicyConfig) -> dict[str, Any]:
+    """Targets and dates: how much is asked for."""
+    emergency = request.kind is RequestKind.EMERGENCY_DISCLOSURE
+    span = request.date_range
+    return {
+        "target_count": len(request.targets),
+        "all_targets_specific": all(is_specific(t) for t in request.targets),
+        "target_limit": config.max_targets_emergency if emergency else config.max_targets,
+        "has_date_range": span is not None,
+        "span_days": (span.to - span.from_).days if span else 0,
+        "span_limit_days": config.max_span_days,
+        "content_span_limit_days": config.max_content_span_days,
+    }
+
+
+def _kind_facts(source: PolicyInput, where: str, config: PolicyConfig) -> dict[str, Any]:
+    """Emergency and preservation facts."""
+    request = source.request
+    extension = request.kind is RequestKind.PRESERVATION_EXTENSION
+    periods = config.extension_days if extension else config.preservation_days
+    return {
+        "emergency": request.kind is RequestKind.EMERGENCY_DISCLOSURE,
+        "harm": request.emergency.harm.value if request.emergency else "",
+        "preservation_days": request.preservation.days if request.preservation else 0,
+        "preservation_limit_days": periods.for_jurisdiction(where),
+        "extension": extension,
+        "prior_extensions": source.prior_extensions,
+    }
+
+
+def _political_facts(request: Request, config: PolicyConfig) -> dict[str, Any]:
+    """Whether the political guardrail applies, by statute or by stated conduct."""
+    statute = request.offence.statute if request.offence else ""
+    described = request.offence.description if request.offence else ""
+    texts = " ".join([described, request.emergency.threat if request.emergency else ""])
+    matched = match_political_statute(statute, request.country, config.political_statutes)
+    return {
+        "political_statute": matched is not None,
+        "political_conduct": political_conduct(texts, config.political_conduct) is not None,
+    }
+
+
+def context(source: PolicyInput, config: PolicyConfig) -> dict[str, Any]:
+    """The Cedar context record: every fact the packs may read, and nothing more."""
+    request = source.request
+    where = jurisdiction(request.country)
+    verified = source.verification.requester is RequesterStatus.VERIFIED
+    return {
+        "kind": request.kind.value,
+        "purpose": request.purpose.value,
+        "jurisdiction": where,
+        "country": request.country,
+        "verified": verified and source.agency.id == request.agency_id,
+        "callback": CallbackStatus(source.verification.callback).value,
+        **_offence_facts(request),
+        **_process_facts(request, source.as_of),
+        **_scope_facts(request, config),
+        **_kind_facts(source, where, config),
+        **_political_facts(request, config),
+    }
+
+
+def principal(agency: Agency) -> dict[str, Any]:
+    """The requesting agency as a Cedar entity."""
+    return {
+        "uid": {"type": "Agency", "id": agency.id},
+        "attrs": {"country": agency.country, "kind": agency.kind.value},
+        "parents": [],
+    }
