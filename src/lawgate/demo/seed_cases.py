@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from lawgate.cases import services as cases
 from lawgate.cases.workflow import CaseState
 from lawgate.config import Settings
-from lawgate.domain import Agency, Decision, Request
+from lawgate.domain import Agency, Request
 from lawgate.intake import services as intake
 
 DEMO_FILE = Path(__file__).with_name("demo_cases.yml")
@@ -24,6 +24,9 @@ DEMO_REVIEWER = "staff:demo-reviewer"
 DEMO_COUNSEL = "staff:demo-senior-counsel"
 ROLES = ("seller", "buyer", "other", "extra")
 PLACEHOLDER = re.compile(r"^\{(\w+)\.(\w+)\}$")
+WRITTEN_ON = dt.date(2026, 11, 28)
+"""The day demo_cases.yml's dates are written for; the seed moves them to the day it runs."""
+DATE_KEYS = frozenset({"issued_on", "expires_on", "from", "to", "until", "on"})
 Identities = dict[str, dict[str, str]]
 
 
@@ -42,6 +45,22 @@ def fill(value: Any, ids: Identities) -> Any:
     if isinstance(value, str) and (match := PLACEHOLDER.match(value)):
         return ids[match.group(1)][match.group(2)]
     return value
+
+
+def shift_dates(value: Any, days: int) -> Any:
+    """Move every date of a demo request by `days`, so the demo never goes stale."""
+    if isinstance(value, list):
+        return [shift_dates(v, days) for v in value]
+    if not isinstance(value, dict):
+        return value
+    moved: dict[str, Any] = {}
+    for key, item in value.items():
+        if key in DATE_KEYS and isinstance(item, str | dt.date):
+            item = (dt.date.fromisoformat(str(item)) + dt.timedelta(days=days)).isoformat()
+        elif key == "at" and isinstance(item, str):
+            item = (dt.datetime.fromisoformat(item) + dt.timedelta(days=days)).isoformat()
+        moved[key] = shift_dates(item, days)
+    return moved
 
 
 def _document_hash(process: dict[str, Any]) -> str:
@@ -83,7 +102,8 @@ def seed(
     made: list[str] = []
     for number, case in enumerate(plan["cases"], start=1):
         agency = agencies[case["agency"]]
-        request = build_request(agency, case["request"], number)
+        fields = shift_dates(case["request"], (now.date() - WRITTEN_ON).days)
+        request = build_request(agency, fields, number)
         received = now - dt.timedelta(days=float(case["days_ago"]))
         sender = intake.get_agency(session, agency["id"])
         request_id = intake.submit_request(session, request, sender, settings, received)
@@ -95,11 +115,18 @@ def seed(
 
 
 def _rule(session: Session, request_id: str, case: dict[str, Any]) -> None:
-    """Take the demo case's decision, as a reviewer would, and close it if planned."""
-    if "ruling" not in case:
+    """Adopt the policy's recommendation, as a reviewer would, and close the case if planned."""
+    if case.get("ruling") != "adopt":
         return
-    decision = Decision.model_validate(case["ruling"])
-    state = cases.record_decision(session, request_id, decision, DEMO_REVIEWER, "demo decision")
+    recommended = [
+        d for d in cases.case_detail(session, request_id).decisions if d.source == "policy"
+    ]
+    if not recommended:
+        return
+    note = "Agrees with the policy's recommendation (demo reviewer)."
+    state = cases.record_decision(
+        session, request_id, recommended[-1].decision, DEMO_REVIEWER, note
+    )
     if case.get("close") and state is not CaseState.ESCALATED:
         cases.transition(session, request_id, CaseState.CLOSED, DEMO_COUNSEL)
 
