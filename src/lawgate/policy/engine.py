@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import cedarpy
 
 from lawgate.cases.deadlines import deadline_for
-from lawgate.domain import Category, Decision, Outcome, Reason, RequestKind, Verdict
+from lawgate.domain import Agency, Category, Decision, Outcome, Reason, RequestKind, Verdict
 from lawgate.errors import LawgateError
 from lawgate.policy import facts
 from lawgate.policy.config import PolicyConfig
@@ -16,6 +18,7 @@ from lawgate.policy.findings import findings
 from lawgate.policy.packs import Packs, Rule, default_packs
 
 PRESERVATION_KINDS = (RequestKind.PRESERVATION, RequestKind.PRESERVATION_EXTENSION)
+DEFAULT_CONFIG = PolicyConfig()
 
 
 class PolicyEvaluationError(LawgateError):
@@ -70,6 +73,17 @@ def _fired(
     return list(by_rule.values())
 
 
+def _entities(agency: Agency) -> cedarpy.Entities:
+    """The agency as pre-parsed Cedar entities, reused across its requests."""
+    return _parsed_entities(json.dumps([facts.principal(agency)], sort_keys=True))
+
+
+@lru_cache(maxsize=1024)
+def _parsed_entities(entities_json: str) -> cedarpy.Entities:
+    """Parse entities once per distinct agency record."""
+    return cedarpy.Entities.from_json_str(entities_json)
+
+
 def _check(results: list[Any]) -> None:
     """Fail closed: a rule that errored was skipped by Cedar, so no result can be trusted."""
     for result in results:
@@ -81,7 +95,7 @@ def explain(
     source: facts.PolicyInput, config: PolicyConfig | None = None, packs: Packs | None = None
 ) -> Explanation:
     """Decide a request per category and say why."""
-    config = config or PolicyConfig()
+    config = config or DEFAULT_CONFIG
     packs = packs or default_packs()
     request = source.request
     ctx = facts.context(source, config)
@@ -90,7 +104,7 @@ def explain(
     batch = [_cedar_request(source.agency.id, action, c, ctx) for c in categories]
     batch += [_cedar_request(source.agency.id, "escalate", c, ctx) for c in categories]
     results = cedarpy.is_authorized_batch(
-        batch, packs.policy_set, [facts.principal(source.agency)], packs.schema
+        batch, packs.policy_set, _entities(source.agency), packs.schema
     )
     _check(results)
     decided, escalated = results[: len(categories)], results[len(categories) :]

@@ -342,12 +342,40 @@ def match_political_statute(
     return found if found is not None else next(by_name, None)
 
 
+PhraseIndex = tuple[dict[str, list[tuple[int, tuple[str, ...]]]], tuple[tuple[int, str], ...]]
+
+
+@lru_cache(maxsize=16)
+def _phrase_index(phrases: tuple[str, ...]) -> PhraseIndex:
+    """Phrases by their first word (spaced scripts), and the rest (Thai, CJK) to search as text."""
+    by_first: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+    unspaced: list[tuple[int, str]] = []
+    for position, phrase in enumerate(phrases):
+        key = _phrase(phrase)
+        words = tuple(key.split())
+        if words and all(_SPACED.match(ch) or ch == "." for word in words for ch in word):
+            by_first.setdefault(words[0], []).append((position, words))
+        elif key:
+            unspaced.append((position, phrase))
+    return by_first, tuple(unspaced)
+
+
 def political_conduct(
     description: str, phrases: Sequence[str] = DEFAULT_POLITICAL_CONDUCT
 ) -> str | None:
     """The first configured phrase showing journalism, protest or opposition, if any."""
+    ordered = tuple(phrases)
+    by_first, unspaced = _phrase_index(ordered)
     text = _key(description)
-    return next((phrase for phrase in phrases if _contains(text, phrase)), None)
+    words = text.split()
+    found = [
+        position
+        for start, word in enumerate(words)
+        for position, phrase_words in by_first.get(word, ())
+        if tuple(words[start : start + len(phrase_words)]) == phrase_words
+    ]
+    found += [position for position, phrase in unspaced if _contains(text, phrase)]
+    return ordered[min(found)] if found else None
 
 
 def _warm() -> None:
@@ -355,8 +383,7 @@ def _warm() -> None:
     for entry in DEFAULT_POLITICAL_STATUTES:
         for phrase in (*entry.code_names, *entry.keywords):
             _phrase(phrase)
-    for phrase in DEFAULT_POLITICAL_CONDUCT:
-        _phrase(phrase)
+    _phrase_index(DEFAULT_POLITICAL_CONDUCT)
 
 
 _warm()
