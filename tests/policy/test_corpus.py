@@ -70,13 +70,7 @@ def test_a_bad_case_file_is_an_error_naming_the_field(tmp_path: Path) -> None:
     path.write_text(
         json.dumps({"today": "2026-11-28", "agency": {}, "verification": {}, "request": {}})
     )
-    result = subprocess.run(
-        [LAWGATE, "policy", "evaluate", str(path), "--json"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    _, result = evaluate(path)
     assert result.returncode == 2
     assert "case.json" in result.stderr and "verification.requester" in result.stderr
     assert result.stdout == ""
