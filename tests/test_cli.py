@@ -48,6 +48,8 @@ def test_register_submit_list_and_show(settings: Settings, tmp_path: Path) -> No
     listed = json.loads(run(settings, "requests", "list", "--json").stdout)
     assert [row["id"] for row in listed] == [request_id]
     assert listed[0]["state"] == "in_review"
+    assert listed[0]["recommendation"] == "approve"
+    assert "approve" in run(settings, "requests", "list").stdout
 
     shown = run(settings, "requests", "show", request_id)
     assert shown.returncode == 0

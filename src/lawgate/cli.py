@@ -244,13 +244,14 @@ def list_requests(
     if as_json:
         _print_json(rows)
         return
-    table = Table("id", "agency", "country", "kind", "state", "deadline (UTC)", "targets")
+    table = Table("id", "agency", "country", "kind", "policy", "state", "deadline (UTC)", "targets")
     for r in rows:
         table.add_row(
             r.id,
             r.agency_name,
             r.country,
             r.kind,
+            r.recommendation.value if r.recommendation else "-",
             r.state.value,
             r.deadline.strftime("%Y-%m-%d %H:%M"),
             str(r.target_count),
