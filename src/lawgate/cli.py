@@ -123,6 +123,7 @@ def serve(
 
     settings = _settings()
     with reported():
+        application = create_app(settings)
         engine = boot.open_store(settings)
         if demo and settings.uses_default_database and boot.needs_demo_requests(engine):
             _seed_demo(settings, engine, users)
@@ -132,7 +133,7 @@ def serve(
         f"lawgate is serving the console at [bold]http://{where_host}:{where_port}/console[/]"
         f" (API docs at http://{where_host}:{where_port}/docs)"
     )
-    uvicorn.run(create_app(settings), host=where_host, port=where_port, log_level="info")
+    uvicorn.run(application, host=where_host, port=where_port, log_level="info")
 
 
 def _seed_demo(settings: Settings, engine: Any, users: int) -> None:

@@ -11,6 +11,7 @@ from fastapi_offline import FastAPIOffline
 from lawgate import __version__
 from lawgate.api import agency, errors, staff
 from lawgate.config import Settings
+from lawgate.policy.packs import default_packs
 from lawgate.store.session import make_engine, session_factory
 from lawgate.web import views
 
@@ -24,6 +25,7 @@ DESCRIPTION = (
 
 def create_app(settings: Settings) -> FastAPI:
     """Build the application over the configured store (already migrated)."""
+    default_packs()  # a typo in a policy pack stops start-up here, naming the file
     app = FastAPIOffline(title="lawgate", version=__version__, description=DESCRIPTION)
     engine = make_engine(settings.database_url)
     app.state.settings = settings
