@@ -18,6 +18,10 @@ class RequestKind(StrEnum):
     EMERGENCY_DISCLOSURE = "emergency_disclosure"
 
 
+PRESERVATION_KINDS = frozenset({RequestKind.PRESERVATION, RequestKind.PRESERVATION_EXTENSION})
+"""The kinds that ask us to keep data, not to disclose it."""
+
+
 class Purpose(StrEnum):
     """Why the agency says it needs the data; the baseline allows only the first three."""
 
@@ -291,7 +295,7 @@ class Request(StrictModel):
     def _kind_fields(self) -> Self:
         """Each kind carries the block it depends on, and no other kind's block."""
         kind = self.kind
-        is_preservation = kind in (RequestKind.PRESERVATION, RequestKind.PRESERVATION_EXTENSION)
+        is_preservation = kind in PRESERVATION_KINDS
         if is_preservation and self.preservation is None:
             raise ValueError(f"preservation: required for kind '{kind}'")
         if not is_preservation and self.preservation is not None:

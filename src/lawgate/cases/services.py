@@ -22,12 +22,11 @@ from lawgate.cases.workflow import (
     ANSWERED,
     DECIDABLE,
     GRANTED,
-    PRESERVATION_KINDS,
     STATE_AFTER_OUTCOME,
     CaseState,
     check_transition,
 )
-from lawgate.domain import Decision, Outcome, Request
+from lawgate.domain import PRESERVATION_KINDS, Decision, Outcome, Request
 from lawgate.errors import ConflictError, InvalidInputError, LawgateError, NotFoundError
 from lawgate.intake.models import AgencyRow, RequestCategoryRow, RequestRow, TargetRow
 from lawgate.policy import engine

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from lawgate.domain import Outcome
+from lawgate.domain import PRESERVATION_KINDS, Outcome
 from lawgate.errors import ConflictError
 
 
@@ -44,7 +44,6 @@ DECIDABLE = frozenset({S.IN_REVIEW, S.ESCALATED})
 ANSWERED = frozenset({S.CLOSED, S.DELIVERED, S.REJECTED})
 """States in which the agency has its answer and the deadline no longer runs."""
 GRANTED = frozenset({S.APPROVED, S.PARTIALLY_APPROVED})
-PRESERVATION_KINDS = frozenset({"preservation", "preservation_extension"})
 
 
 def is_answered(state: CaseState, kind: str) -> bool:

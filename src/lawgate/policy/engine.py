@@ -10,14 +10,21 @@ from typing import Any
 import cedarpy
 
 from lawgate.cases.deadlines import deadline_for
-from lawgate.domain import Agency, Category, Decision, Outcome, Reason, RequestKind, Verdict
+from lawgate.domain import (
+    PRESERVATION_KINDS,
+    Agency,
+    Category,
+    Decision,
+    Outcome,
+    Reason,
+    Verdict,
+)
 from lawgate.errors import LawgateError
 from lawgate.policy import facts
 from lawgate.policy.config import PolicyConfig
 from lawgate.policy.findings import findings
 from lawgate.policy.packs import Packs, Rule, default_packs
 
-PRESERVATION_KINDS = (RequestKind.PRESERVATION, RequestKind.PRESERVATION_EXTENSION)
 DEFAULT_CONFIG = PolicyConfig()
 
 
