@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-postgres lint chromium bench clean
+.PHONY: run test test-postgres system-packages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,22 +21,29 @@ run: $(VENV)/.installed
 	$(BIN)/lawgate serve
 
 ## test: install, then run the whole suite (SQLite), lint and type checks
-test: $(VENV)/.installed chromium
+test: $(VENV)/.installed system-packages
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 ## test-postgres: the suite again with lawgate's store on PostgreSQL (127.0.0.1:5432)
-test-postgres: $(VENV)/.installed chromium
+test-postgres: $(VENV)/.installed system-packages
 	LAWGATE_TEST_DATABASE=postgresql $(BIN)/pytest -q
 
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian's chromium for the browser tests"; \
-	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+# Debian packages the tests drive for real: chromium (console), age and ssh-keygen (packages).
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v age >/dev/null 2>&1 || missing="$$missing age"; \
+	command -v ssh-keygen >/dev/null 2>&1 || missing="$$missing openssh-client"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q $$missing; \
+	fi
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/demo_data.py
+	$(BIN)/python bench/policy.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
