@@ -1,0 +1,1 @@
+"""Sealed, signed production packages for approved disclosures."""
