@@ -147,3 +147,17 @@ def test_decisions_that_contradict_themselves_are_refused(
     with pytest.raises(ValidationError) as caught:
         Decision.model_validate(decision)
     assert any(f.startswith(named) for f in fields_named(caught.value))
+
+
+def test_an_agency_age_recipient_must_be_an_x25519_recipient() -> None:
+    import pyrage  # type: ignore[import-untyped]
+
+    from lawgate.domain import Agency
+    from tests.factories import FBI
+
+    recipient = str(pyrage.x25519.Identity.generate().to_public())
+    assert Agency.model_validate({**FBI, "age_recipient": recipient}).age_recipient == recipient
+    for bad in ("ssh-ed25519 AAAAC3Nza", "age1short", recipient.upper()):
+        with pytest.raises(ValidationError) as caught:
+            Agency.model_validate({**FBI, "age_recipient": bad})
+        assert fields_named(caught.value) == {"age_recipient"}

@@ -26,6 +26,8 @@ from lawgate.domain import Agency, Request, RequestKind
 from lawgate.errors import LawgateError, describe
 from lawgate.intake import services as intake
 from lawgate.policy import commands as policy_commands
+from lawgate.production import keys as keys_module
+from lawgate.production import signing
 from lawgate.store.session import session_factory, transaction
 
 app = typer.Typer(help="lawgate: answer government requests for user data, lawfully and provably.")
@@ -143,6 +145,24 @@ def _seed_demo(settings: Settings, engine: Any, users: int) -> None:
         boot.ensure_marketplace(settings, users, update)
         made = boot.seed_demo_requests(settings, engine, lambda d, t: update("requests", d, t))
     err.print(f"Seeded {len(made)} demo requests.")
+
+
+@app.command()
+def keys(
+    principal: Annotated[
+        str, typer.Option(help="Name agencies use for the platform in allowed_signers")
+    ] = keys_module.DEFAULT_PRINCIPAL,
+) -> None:
+    """Create the platform signing key if needed; print its public key and allowed_signers line."""
+    settings = _settings()
+    with reported():
+        key, created = keys_module.ensure_platform_key(settings.home)
+        line = signing.allowed_signers_line(principal, key)
+    path = keys_module.platform_key_path(settings.home)
+    err.print(f"{'created' if created else 'using'} the platform signing key {path}")
+    out.print(f"public key: {signing.public_key_line(key)}", soft_wrap=True)
+    out.print("allowed_signers line for agencies (ssh-keygen -Y verify -f allowed_signers):")
+    out.print(line, soft_wrap=True)
 
 
 def _read_json(path: Path) -> Any:

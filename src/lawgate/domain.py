@@ -169,6 +169,8 @@ NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
 ShortText = Annotated[str, StringConstraints(max_length=2000)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 Sha256Hex = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+AgeRecipient = Annotated[str, StringConstraints(pattern=r"^age1[02-9ac-hj-np-z]{58}$")]
+"""An age X25519 recipient: productions for the agency are encrypted to it."""
 AgencyId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")]
 
 
@@ -377,6 +379,7 @@ class Agency(StrictModel):
     level: ShortText = ""
     domains: list[Annotated[str, StringConstraints(min_length=3, max_length=253)]] = []
     callback_phone: ShortText = ""
+    age_recipient: AgeRecipient | None = None
 
 
 class Reason(StrictModel):

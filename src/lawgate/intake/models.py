@@ -23,6 +23,7 @@ class AgencyRow(Base):
     level: Mapped[str] = mapped_column(String(64), default="")
     domains: Mapped[list[Any]] = mapped_column(default=list)
     callback_phone: Mapped[str] = mapped_column(String(64), default="")
+    age_recipient: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

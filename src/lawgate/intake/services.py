@@ -65,6 +65,7 @@ def _agency(row: AgencyRow) -> Agency:
         level=row.level,
         domains=list(row.domains),
         callback_phone=row.callback_phone,
+        age_recipient=row.age_recipient,
     )
 
 

@@ -1,0 +1,1 @@
+"""Tests of the data map: loading, validation and identity resolution."""
