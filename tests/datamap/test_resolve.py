@@ -148,3 +148,22 @@ def test_results_keep_request_order_and_sort_accounts(
     resolution = resolve_targets(marketplace, shipped, targets)
     assert [r.target for r in resolution.results] == targets
     assert resolution.account_ids == ("A000000002", "A000000003")
+
+
+def test_window_edges_are_inclusive(marketplace: sa.Engine, shipped: DataMap) -> None:
+    """A sign-in exactly an hour from the moment given is inside the window, on every engine."""
+    logins = schema.logins.c
+    with marketplace.connect() as conn:
+        ip, at, account = conn.execute(
+            sa.select(logins.ip_address, logins.at, logins.account_id).where(logins.login_id == 7)
+        ).one()
+    for moment in (at - dt.timedelta(hours=1), at + dt.timedelta(hours=1)):
+        found = _one(marketplace, shipped, Target(type=T.IP_ADDRESS, value=ip, at=moment))
+        assert account in found
+    narrow = resolve_targets(
+        marketplace,
+        shipped,
+        [Target(type=T.IP_ADDRESS, value=ip, at=at + dt.timedelta(minutes=2))],
+        window=dt.timedelta(minutes=1),
+    )
+    assert account not in narrow.account_ids

@@ -3,6 +3,9 @@
 Each dataset under datasets/ says, field by field, what a column holds (fideslang data
 categories), which request target finds rows by it (fides_meta.identity), how collections join
 (fides_meta.references) and which legal category of data it is (fides_meta.legal_category).
+
+This module reads the raw file; model.load_datamap validates it into a typed DataMap (legal
+categories: categories), and resolve.resolve_targets maps request targets to account ids.
 """
 
 from __future__ import annotations

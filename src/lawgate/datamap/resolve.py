@@ -17,7 +17,8 @@ Decisions:
 - IP addresses identify someone only at a moment: they resolve on sign-ins (``WINDOWS``) whose
   time lies within ``window`` (default one hour) either side of the target's ``at``, using the
   (ip_address, at) index. The registration IP (users.created_ip) is not used for resolution.
-  A naive ``at`` is taken as UTC, as the databases store naive UTC.
+  A naive ``at`` is taken as UTC, as the databases store naive UTC. On SQLite, times are
+  text, so bounds are bound in the stored whole-second form (sub-second parts are dropped).
 - Values are normalised first (lawgate.datamap.normalise); one that cannot be normalised
   matches nothing, without a query.
 """
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import sqlite
 
 from lawgate.datamap.model import DataMap, DataMapError, Field
 from lawgate.datamap.normalise import normalise
@@ -37,6 +39,10 @@ from lawgate.domain import Target, TargetType
 
 DEFAULT_WINDOW = dt.timedelta(hours=1)
 MAX_HOPS = 4
+
+_SQLITE_SECONDS = sqlite.DATETIME(truncate_microseconds=True)  # type: ignore[no-untyped-call]
+STORED_TIME = sa.DateTime().with_variant(_SQLITE_SECONDS, "sqlite")
+"""Times bound as the demo stores them on SQLite (whole seconds, compared as text)."""
 
 OWNER_FIELDS: dict[str, str] = {"orders": "buyer_account_id"}
 """The owning account of a collection that refers to several accounts: an order's buyer."""
@@ -177,7 +183,7 @@ def _statement(hop: Hop, values: set[object], window: _Window | None) -> sa.Sele
     """An equality lookup on one indexed column (plus a time range on the same index)."""
     columns: list[sa.ColumnClause[Any]] = [sa.column(hop.match), sa.column(hop.take)]
     if window is not None:
-        columns.append(sa.column(window.column, sa.DateTime))
+        columns.append(sa.column(window.column, STORED_TIME))
     table = sa.table(hop.collection, *columns)
     statement = sa.select(table.c[hop.take]).where(table.c[hop.match].in_(sorted(values, key=str)))
     if window is None:
