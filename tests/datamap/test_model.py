@@ -41,10 +41,18 @@ def _write(tmp_path: Path, raw: Raw) -> Path:
 
 
 def test_shipped_dataset_loads(shipped: DataMap) -> None:
-    """The demo marketplace's data map is valid and agrees with the raw loader's categories."""
+    """The demo marketplace's data map is valid and keeps the file's explicit categories."""
     assert shipped.fides_key == "marketplace"
     assert [c.name for c in shipped.collections][:2] == ["users", "addresses"]
     categories = {(f.collection, f.name): str(f.legal_category) for f in shipped.fields()}
+    (dataset,) = _raw()["dataset"]
+    written = {
+        (c["name"], f["name"]): f["fides_meta"]["legal_category"]
+        for c in dataset["collections"]
+        for f in c["fields"]
+        if "legal_category" in (f.get("fides_meta") or {})
+    }
+    assert written and all(categories[key] == value for key, value in written.items())
     assert categories == datamap.legal_categories()
     assert {f.identity for f in shipped.fields() if f.identity} == set(TargetType)
     orders = shipped.collection("orders")

@@ -33,12 +33,12 @@ def test_the_file_is_a_fides_dataset() -> None:
 
 def test_every_column_described_exactly_once() -> None:
     """Each table is a collection and each column a field, once, with nothing extra."""
-    fields = list(datamap.fields(datamap.load()))
+    fields = list(datamap.shipped().fields())
     described = Counter((f.collection, f.name) for f in fields)
     columns = {(t.name, c.name) for t in schema.TABLES for c in t.columns}
     assert set(described) == columns
     assert all(count == 1 for count in described.values())
-    collections = [c["name"] for c in datamap.load()["collections"]]
+    collections = [c.name for c in datamap.shipped().collections]
     assert collections == [t.name for t in schema.TABLES]
 
 
@@ -56,14 +56,14 @@ def test_legal_categories_are_valid() -> None:
 
 def test_primary_keys_match_the_schema() -> None:
     """fides_meta.primary_key marks exactly the schema's primary key columns."""
-    marked = {(f.collection, f.name) for f in datamap.fields(datamap.load()) if f.primary_key}
+    marked = {(f.collection, f.name) for f in datamap.shipped().fields() if f.primary_key}
     keys = {(t.name, c.name) for t in schema.TABLES for c in t.primary_key.columns}
     assert marked == keys
 
 
 def test_references_name_existing_fields() -> None:
     """Every reference points at a collection.field that exists, in this dataset."""
-    fields = list(datamap.fields(datamap.load()))
+    fields = list(datamap.shipped().fields())
     known = {(f.collection, f.name) for f in fields}
     references = [(f, r) for f in fields for r in f.references]
     assert len(references) >= 12
@@ -75,7 +75,7 @@ def test_references_name_existing_fields() -> None:
 
 def test_identities_are_request_target_types() -> None:
     """Fields that find rows for a target use the request format's target type names."""
-    found = {f.identity for f in datamap.fields(datamap.load()) if f.identity}
+    found = {f.identity for f in datamap.shipped().fields() if f.identity}
     assert found == IDENTITIES
 
 
@@ -85,7 +85,7 @@ def test_identity_fields_are_indexed() -> None:
         (i.table.name, next(iter(i.columns)).name) for i in schema.INDEXES if i.table is not None
     }
     keys = {(t.name, c.name) for t in schema.TABLES for c in t.primary_key.columns}
-    for f in datamap.fields(datamap.load()):
+    for f in datamap.shipped().fields():
         if f.identity:
             assert (f.collection, f.name) in leading | keys, f
 
@@ -100,5 +100,5 @@ def test_data_categories_are_fideslang_names() -> None:
         "user.device", "user.device.ip_address", "user.content.public", "user.content.private",
         "user.behavior.purchase_history", "user.financial.credit_card", "user.payment",
     }  # fmt: skip
-    used = {c for f in datamap.fields(datamap.load()) for c in f.data_categories}
+    used = {c for f in datamap.shipped().fields() for c in f.data_categories}
     assert used <= allowed
