@@ -30,9 +30,9 @@ from lawgate.production.sealing import (
 from lawgate.production.signing import SigningKey, public_key_line, sign, verify
 
 __all__ = [
+    "ManifestFacts",
     "PackageError",
     "PackageReport",
-    "ManifestFacts",
     "PackageScope",
     "PackageWriter",
     "TableFile",
