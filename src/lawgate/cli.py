@@ -26,6 +26,7 @@ from lawgate.domain import Agency, Request, RequestKind
 from lawgate.errors import LawgateError, describe
 from lawgate.intake import services as intake
 from lawgate.policy import commands as policy_commands
+from lawgate.production import commands as package_commands
 from lawgate.production import keys as keys_module
 from lawgate.production import signing
 from lawgate.store.session import session_factory, transaction
@@ -36,6 +37,7 @@ agencies_app = typer.Typer(help="The agency registry (onboarding and keys arrive
 app.add_typer(requests_app, name="requests")
 app.add_typer(agencies_app, name="agencies")
 app.add_typer(policy_commands.app, name="policy")
+app.add_typer(package_commands.app, name="package")
 Model = TypeVar("Model", bound=BaseModel)
 out = Console()
 err = Console(stderr=True)
