@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import csv
-import hashlib
 import json
 import re
 import uuid
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from lawgate.errors import LawgateError
+from lawgate.production.sealing import sha256_file
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -27,7 +27,6 @@ CERTIFICATE = "CERTIFICATE.txt"
 SIGNATURE = "manifest.json.sig"
 FIXED_FILES = frozenset({MANIFEST, SUMS, CERTIFICATE, SIGNATURE})
 DATA_DIR = "data"
-CHUNK = 1 << 20
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 KEY_IN_LINE = re.compile(r"(?:^|\s)(ssh-ed25519\s+[A-Za-z0-9+/=]+)")
 
@@ -219,15 +218,6 @@ def load_manifest(data: bytes) -> dict[str, Any] | None:
     return document if ok else None
 
 
-def _sha256(path: Path) -> str:
-    """SHA-256 of a file in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def file_problems(root: Path, files: dict[str, dict[str, Any]]) -> list[str]:
     """Every listed file must exist with the recorded hash and row count."""
     problems = []
@@ -235,7 +225,7 @@ def file_problems(root: Path, files: dict[str, dict[str, Any]]) -> list[str]:
         path = root / name
         if not isinstance(entry, dict) or not _inside(root, path) or not path.is_file():
             problems.append(f"{name} is missing")
-        elif _sha256(path) != entry.get("sha256"):
+        elif sha256_file(path) != entry.get("sha256"):
             problems.append(f"{name} SHA-256 differs from the manifest")
         elif _count_rows(path, entry.get("format")) != entry.get("rows"):
             problems.append(f"{name} row count differs from the manifest")

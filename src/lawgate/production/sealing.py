@@ -116,7 +116,7 @@ def _encrypt(plain: IO[bytes], cipher: IO[bytes], recipient: Any) -> None:
     pyrage.encrypt_io(plain, cipher, [recipient])
 
 
-def _sha256_file(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     """SHA-256 hex of a file, read in chunks so large packages stay out of memory."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -150,7 +150,7 @@ def seal_directory(source: Path, recipient: str, out_file: Path) -> str:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return _sha256_file(out_file)
+    return sha256_file(out_file)
 
 
 # --- opening -------------------------------------------------------------------------------
