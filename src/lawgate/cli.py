@@ -9,21 +9,21 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any, NoReturn
 
 import typer
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from lawgate import boot
+from lawgate import boot, jsonfiles
 from lawgate.cases import services as cases
 from lawgate.cases.workflow import CaseState
 from lawgate.config import Settings, load_settings, sqlite_url
 from lawgate.demo import marketplace
 from lawgate.domain import Agency, Request, RequestKind
-from lawgate.errors import LawgateError, describe
+from lawgate.errors import LawgateError
 from lawgate.intake import services as intake
 from lawgate.policy import commands as policy_commands
 from lawgate.production import commands as package_commands
@@ -38,7 +38,6 @@ app.add_typer(requests_app, name="requests")
 app.add_typer(agencies_app, name="agencies")
 app.add_typer(policy_commands.app, name="policy")
 app.add_typer(package_commands.app, name="package")
-Model = TypeVar("Model", bound=BaseModel)
 out = Console()
 err = Console(stderr=True)
 
@@ -167,42 +166,25 @@ def keys(
     out.print(line, soft_wrap=True)
 
 
-def _read_json(path: Path) -> Any:
-    """Load a JSON file, naming the file on failure."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        fail(f"{path}: no such file")
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        fail(f"{path}: not valid JSON ({exc})")
-
-
-def _validated(path: Path, model: type[Model], data: Any) -> Model:
-    """Validate file content against a model, listing each wrong field."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        lines = [f"  {d['field']}: {d['message']}" for d in map(describe, exc.errors())]
-        fail(f"{path}: not a valid {model.__name__.lower()}:\n" + "\n".join(lines))
-
-
 def _read_request(path: Path) -> Request:
     """A request file, or the request inside a policy case file."""
-    data = _read_json(path)
-    if isinstance(data, dict) and "request" in data and "expect" in data:
-        data = data["request"]
-    return _validated(path, Request, data)
+    with reported():
+        data = jsonfiles.read_json(path)
+        if isinstance(data, dict) and "request" in data and "expect" in data:
+            data = data["request"]
+        return jsonfiles.validated(path, Request, data)
+    raise AssertionError("unreachable")
 
 
 @agencies_app.command("add")
 def add_agency(file: Annotated[Path, typer.Argument(help="Agency record JSON")]) -> None:
     """Register an agency from its registry record (spec/request-format.md)."""
     settings = _settings()
-    data = _read_json(file)
-    if isinstance(data, dict) and "agency" in data and "request" in data:
-        data = data["agency"]
-    agency = _validated(file, Agency, data)
     with reported():
+        data = jsonfiles.read_json(file)
+        if isinstance(data, dict) and "agency" in data and "request" in data:
+            data = data["agency"]
+        agency = jsonfiles.validated(file, Agency, data)
         engine = boot.open_store(settings)
         with transaction(session_factory(engine)) as session:
             intake.register_agency(session, agency, f"cli:{getpass.getuser()}")

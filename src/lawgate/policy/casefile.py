@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from lawgate.domain import Agency, Request, Verification
-from lawgate.errors import InvalidInputError, describe
+from lawgate.jsonfiles import read_json, validated
 from lawgate.policy.facts import PolicyInput
 
 
@@ -37,14 +36,4 @@ class CaseFile(BaseModel):
 
 def read_case(path: Path) -> CaseFile:
     """Load a case file; errors name the file and each wrong field."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise InvalidInputError(f"{path}: no such file", "file") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidInputError(f"{path}: not valid JSON ({exc})", "file") from exc
-    try:
-        return CaseFile.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(f"{d['field']}: {d['message']}" for d in map(describe, exc.errors()))
-        raise InvalidInputError(f"{path}: not a valid case file: {problems}", "file") from exc
+    return validated(path, CaseFile, read_json(path))
