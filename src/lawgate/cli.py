@@ -38,6 +38,7 @@ app.add_typer(requests_app, name="requests")
 app.add_typer(agencies_app, name="agencies")
 app.add_typer(policy_commands.app, name="policy")
 app.add_typer(package_commands.app, name="package")
+app.command("produce")(package_commands.produce)
 out = Console()
 err = Console(stderr=True)
 

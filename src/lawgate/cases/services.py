@@ -242,6 +242,17 @@ def _decisions(session: Session, request_id: str) -> list[RecordedDecision]:
     ]
 
 
+def latest_ruling(session: Session, request_id: str) -> RecordedDecision | None:
+    """The reviewers' last word on a request (policy recommendations never count)."""
+    reviewer = [d for d in _decisions(session, request_id) if d.source == "reviewer"]
+    return reviewer[-1] if reviewer else None
+
+
+def locked_state(session: Session, request_id: str) -> CaseState:
+    """A case's state, with its row locked until the transaction ends."""
+    return CaseState(_case(session, request_id, lock=True).state)
+
+
 def case_detail(session: Session, request_id: str) -> CaseDetail:
     """The request, its state, its decisions and its audit trail."""
     query = _summary_query()
@@ -267,11 +278,11 @@ def agency_status(session: Session, request_id: str, agency_id: str) -> AgencySt
     if request is None or request.agency_id != agency_id:
         raise NotFoundError(f"no request with id {request_id!r} for agency {agency_id!r}", "id")
     case = _case(session, request_id)
-    reviewer = [d for d in _decisions(session, request_id) if d.source == "reviewer"]
+    ruling = latest_ruling(session, request_id)
     return AgencyStatus(
         id=request_id,
         state=CaseState(case.state),
         received_at=as_utc(request.received_at),
         deadline=as_utc(case.deadline),
-        decision=reviewer[-1].decision if reviewer else None,
+        decision=ruling.decision if ruling else None,
     )

@@ -64,6 +64,12 @@ class Field:
     identity: TargetType | None
     primary_key: bool
     references: tuple[Reference, ...]
+    event_time: bool = False
+
+    @property
+    def is_key(self) -> bool:
+        """Whether the field joins rows (a primary key or a reference), not describes them."""
+        return self.primary_key or bool(self.references)
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,16 @@ class Collection:
     def field(self, name: str) -> Field | None:
         """The field of that name, if described."""
         return next((f for f in self.fields if f.name == name), None)
+
+    @property
+    def event_time(self) -> Field | None:
+        """The field saying when a row happened, which date ranges filter on (if any)."""
+        return next((f for f in self.fields if f.event_time), None)
+
+    @property
+    def primary_key(self) -> Field | None:
+        """The collection's (single) primary key field, if described."""
+        return next((f for f in self.fields if f.primary_key), None)
 
 
 @dataclass(frozen=True)
@@ -205,11 +221,20 @@ def _field(raw: object, collection: str, where: _Where, on_account: bool) -> Fie
         data_categories=data_categories,
         legal_category=_legal(meta, data_categories, here, on_account),
         identity=_identity(meta.get("identity"), here),
-        primary_key=bool(meta.get("primary_key", False)),
+        primary_key=_flag(meta, "primary_key", here),
         references=tuple(
             _reference(r, here) for r in _list(meta.get("references") or [], here, "references")
         ),
+        event_time=_flag(meta, "event_time", here),
     )
+
+
+def _flag(meta: Mapping[str, Any], key: str, where: _Where) -> bool:
+    """A yes/no fides_meta key; anything but true or false is refused, not guessed."""
+    value = meta.get(key, False)
+    if not isinstance(value, bool):
+        raise where.error(f"{key} must be true or false, not {value!r}")
+    return value
 
 
 def _is_account(raw_fields: list[Any]) -> bool:
@@ -239,6 +264,10 @@ def _collection(raw: object, where: _Where) -> Collection:
         if any(f.name == field.name for f in fields):
             raise _Where(where.path, name, field.name).error("duplicate field")
         fields.append(field)
+    for flag in ("event_time", "primary_key"):
+        marked = [f.name for f in fields if getattr(f, flag)]
+        if len(marked) > 1:
+            raise here.error(f"several fields are marked {flag}: {', '.join(marked)}")
     return Collection(name, str(spec.get("description", "")), tuple(fields))
 
 

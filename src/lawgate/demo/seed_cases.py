@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from lawgate.cases import services as cases
 from lawgate.cases.workflow import CaseState
 from lawgate.config import Settings
+from lawgate.demo import agency_keys
 from lawgate.domain import Agency, Request
 from lawgate.intake import services as intake
 
@@ -97,6 +98,7 @@ def seed(
     agencies = {a["id"]: a for a in plan["agencies"]}
     for record in plan["agencies"]:
         fields = {k: v for k, v in record.items() if k != "officer"}
+        fields["age_recipient"] = agency_keys.demo_recipient(settings.home, record["id"])
         intake.register_agency(session, Agency.model_validate(fields), "system:demo")
     now = dt.datetime.now(dt.UTC)
     made: list[str] = []

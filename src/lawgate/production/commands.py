@@ -1,16 +1,23 @@
-"""`lawgate package verify`: check a sealed package exactly as the receiving agency would."""
+"""`lawgate produce` seals an approved request; `lawgate package verify` checks it."""
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 from typing import Annotated
 
+import sqlalchemy as sa
 import typer
 from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
+from lawgate import boot
+from lawgate.config import load_settings
 from lawgate.errors import LawgateError
-from lawgate.production.keys import DEFAULT_PRINCIPAL
+from lawgate.production.keys import DEFAULT_PRINCIPAL, ensure_platform_key
 from lawgate.production.package import verify_package
+from lawgate.production.produce import Production
+from lawgate.store.session import session_factory
 
 app = typer.Typer(help="Sealed production packages.")
 out = Console()
@@ -48,3 +55,57 @@ def verify(
         err.print(f"[bold red]the package failed:[/] {', '.join(report.failed())}")
         raise typer.Exit(1)
     out.print("[bold green]the package is genuine and complete[/]")
+
+
+def _rows_bar() -> Progress:
+    """A per-table progress display: rows read so far and the rate (totals are not known)."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description:<12}"),
+        TextColumn("{task.completed:>12,} rows"),
+        TimeElapsedColumn(),
+        console=err,
+    )
+
+
+def produce(
+    request_id: Annotated[str, typer.Argument(help="The approved request to produce")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write REQUEST_ID.age into")],
+) -> None:
+    """Collect exactly what was approved and seal it for the requesting agency."""
+    try:
+        settings = load_settings()
+        store = boot.open_store(settings)
+        key, _ = ensure_platform_key(settings.home)
+        marketplace = sa.create_engine(settings.marketplace_url)
+        with _rows_bar() as bar:
+            tasks: dict[str, TaskID] = {}
+
+            def progress(collection: str, rows: int) -> None:
+                if collection not in tasks:
+                    tasks[collection] = bar.add_task(collection, total=None)
+                bar.update(tasks[collection], completed=rows)
+
+            job = Production(
+                session_factory(store),
+                marketplace,
+                key,
+                actor=f"cli:{getpass.getuser()}",
+                on_progress=progress,
+            )
+            produced = job.run(request_id, out_dir)
+    except LawgateError as exc:
+        err.print(f"[bold red]error:[/] {exc.message}")
+        raise typer.Exit(2) from exc
+    except sa.exc.SQLAlchemyError as exc:
+        err.print(f"[bold red]error:[/] the platform database failed: {exc.__class__.__name__}")
+        raise typer.Exit(2) from exc
+    summary = ", ".join(f"{table} {count:,}" for table, count in produced.rows.items())
+    out.print(f"sealed {produced.path}", soft_wrap=True)
+    out.print(f"sha256 {produced.sha256}")
+    out.print(
+        f"rows: {summary or 'none'}{' (no data: no target matched)' if produced.no_data else ''}"
+    )
+    out.print(
+        f"audit entries {produced.started_index} (started) to {produced.sealed_index} (sealed)"
+    )

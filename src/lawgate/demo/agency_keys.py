@@ -1,0 +1,36 @@
+"""age keys for the demo agencies, so a demo production can really be decrypted and checked.
+
+A real agency makes its own key and gives lawgate only the public recipient. The demo plays
+both sides: it keeps each demo agency's identity under $LAWGATE_HOME/demo-agencies/, readable
+only by its owner, and registers the matching recipient.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pyrage import x25519  # type: ignore[import-untyped]
+
+KEYS_DIR = "demo-agencies"
+
+
+def identity_path(home: Path, agency_id: str) -> Path:
+    """Where the demo keeps one agency's age identity (the file `age -d -i` reads)."""
+    return home / KEYS_DIR / f"{agency_id}.agekey"
+
+
+def demo_recipient(home: Path, agency_id: str) -> str:
+    """The agency's age recipient, creating its identity file on first use."""
+    path = identity_path(home, agency_id)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        identity = x25519.Identity.generate()
+        text = f"# demo identity of {agency_id}\n{identity}\n"
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(text)
+    lines = [
+        line for line in path.read_text(encoding="ascii").splitlines() if line.startswith("AGE-")
+    ]
+    return str(x25519.Identity.from_str(lines[0]).to_public())

@@ -1,0 +1,290 @@
+"""Producing a request: from an approved decision to a sealed package for the requesting agency.
+
+Order of work, each step audited: check the case may be produced (else refuse, naming why) and
+move it to 'producing'; resolve the targets; read each approved table (one audit entry per table
+with its row count, never the data); write, sign and seal the package to the agency's age
+recipient through a temporary file; record the package's SHA-256. A failure anywhere is an audit
+entry too, leaves nothing deliverable, and the command can simply be run again.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from lawgate.auditlog import log
+from lawgate.auditlog.log import Scalar
+from lawgate.cases import services as cases
+from lawgate.cases.schemas import RecordedDecision
+from lawgate.cases.workflow import GRANTED, CaseState
+from lawgate.datamap import shipped
+from lawgate.datamap.model import DataMap
+from lawgate.datamap.resolve import Resolution, resolve_targets
+from lawgate.datamap.traverse import DateWindow, plan
+from lawgate.domain import PRESERVATION_KINDS, Agency, Request, Verdict
+from lawgate.errors import ConflictError, InvalidInputError
+from lawgate.intake import services as intake
+from lawgate.production.collect import Collector, OnProgress, Pseudonyms
+from lawgate.production.manifest import ManifestFacts, PackageScope
+from lawgate.production.models import ProductionRow
+from lawgate.production.package import write_sealed
+from lawgate.production.signing import SigningKey
+from lawgate.store.base import utcnow
+from lawgate.store.session import transaction
+
+PRODUCIBLE = GRANTED | {CaseState.PRODUCING}
+WHY_NOT: dict[CaseState, str] = {
+    CaseState.RECEIVED: "it has not been verified and reviewed yet",
+    CaseState.VERIFIED: "it has not been reviewed yet",
+    CaseState.EVALUATED: "it has not been reviewed yet",
+    CaseState.IN_REVIEW: "no reviewer has approved it yet",
+    CaseState.ESCALATED: "it is escalated and waits for a senior decision",
+    CaseState.REJECTED: "nothing may be disclosed",
+    CaseState.DELIVERED: "its package was already delivered",
+    CaseState.CLOSED: "the case is closed",
+}
+
+
+@dataclass(frozen=True)
+class Produced:
+    """What a production made: the sealed file and what went into it."""
+
+    request_id: str
+    path: Path
+    sha256: str
+    rows: dict[str, int]
+    no_data: bool
+    started_index: int
+    sealed_index: int
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything fixed before any user data is read."""
+
+    request_id: str
+    request: Request
+    agency: Agency
+    recipient: str
+    ruling: RecordedDecision
+    categories: tuple[str, ...]
+    out_file: Path
+    started_index: int = -1
+
+
+@dataclass
+class Production:
+    """One run of `lawgate produce`, with its store, the platform's data and its key."""
+
+    factory: sessionmaker[Session]
+    marketplace: sa.Engine
+    signing_key: SigningKey
+    actor: str
+    platform_name: str = "lawgate"
+    datamap: DataMap = field(default_factory=shipped)
+    on_progress: OnProgress | None = None
+    pseudonym_key: bytes | None = None
+
+    def run(self, request_id: str, out_dir: Path) -> Produced:
+        """Produce one request into out_dir, or refuse with the reason; audited either way."""
+        job = self._start(request_id, out_dir)
+        try:
+            return self._produce(job)
+        except BaseException as exc:
+            with transaction(self.factory) as session:
+                details: dict[str, Scalar] = {
+                    "error": type(exc).__name__,
+                    "started": job.started_index,
+                }
+                log.append(session, "production:failed", self.actor, request_id, details)
+            raise
+
+    def _start(self, request_id: str, out_dir: Path) -> Job:
+        """Check everything, move the case to 'producing' and log the start."""
+        with transaction(self.factory) as session:
+            job = _job(session, request_id, _out_file(out_dir, request_id))
+            if cases.locked_state(session, request_id) is not CaseState.PRODUCING:
+                cases.transition(session, request_id, CaseState.PRODUCING, self.actor)
+            entry = log.append(
+                session,
+                "production:started",
+                self.actor,
+                request_id,
+                {"categories": ",".join(job.categories), "targets": len(job.request.targets)},
+            )
+        return replace(job, started_index=entry.index)
+
+    def _produce(self, job: Job) -> Produced:
+        """Resolve, collect, seal, record."""
+        resolution = resolve_targets(self.marketplace, self.datamap, job.request.targets)
+        self._audit(
+            job.request_id,
+            "production:resolved",
+            {
+                "targets": len(resolution.results),
+                "unmatched": len(resolution.unmatched),
+                "accounts": len(resolution.account_ids),
+            },
+        )
+        rows: dict[str, int] = {}
+        digest = self._seal(job, resolution, rows)
+        return self._record(job, digest, rows, resolution.no_data)
+
+    def _seal(self, job: Job, resolution: Resolution, rows: dict[str, int]) -> str:
+        """Stream the approved tables into a sealed package; returns its SHA-256."""
+        window = _window(job.request)
+        tables: Iterator[Any] = iter(())
+        if not resolution.no_data:
+
+            def on_read(collection: str, count: int, complete: bool) -> None:
+                rows[collection] = count
+                details: dict[str, Scalar] = {
+                    "table": collection,
+                    "rows": count,
+                    "complete": complete,
+                }
+                self._audit(job.request_id, "production:read", details)
+
+            collector = Collector(
+                self.marketplace,
+                self.datamap,
+                plan(self.datamap, job.categories, window),
+                resolution.account_ids,
+                Pseudonyms(self.pseudonym_key),
+                on_read,
+                self.on_progress,
+            )
+            tables = collector.tables()
+        facts = self._facts(job, resolution, window)
+        with tempfile.TemporaryDirectory(dir=job.out_file.parent, prefix=".lawgate-") as work:
+            return write_sealed(
+                Path(work),
+                job.request_id,
+                tables,
+                facts,
+                signing_key=self.signing_key,
+                recipient=job.recipient,
+                out_file=job.out_file,
+            )
+
+    def _facts(self, job: Job, resolution: Resolution, window: DateWindow | None) -> ManifestFacts:
+        """The manifest's account of the request, the ruling and the scope."""
+        date_range = job.request.date_range
+        scope = PackageScope(
+            request_id=job.request_id,
+            agency_id=job.agency.id,
+            categories=list(job.categories),
+            date_from=date_range.from_ if date_range else None,
+            date_to=date_range.to if date_range else None,
+            targets=[
+                {
+                    "type": str(r.target.type),
+                    "value": r.target.value,
+                    "accounts": str(len(r.account_ids)),
+                }
+                for r in resolution.results
+            ],
+        )
+        ruling = job.ruling
+        return ManifestFacts(
+            request=job.request.model_dump(mode="json", by_alias=True, exclude_none=True),
+            decision={
+                **ruling.decision.model_dump(mode="json", exclude_none=True),
+                "decided_by": ruling.decided_by,
+                "decided_at": ruling.decided_at.isoformat(),
+                "no_data": resolution.no_data,
+            },
+            scope=scope,
+            audit_index=job.started_index,
+            generated_at=utcnow(),
+            platform_name=self.platform_name,
+        )
+
+    def _record(self, job: Job, digest: str, rows: dict[str, int], no_data: bool) -> Produced:
+        """Log the sealed package's hash and keep a record of it."""
+        with transaction(self.factory) as session:
+            size = job.out_file.stat().st_size
+            entry = log.append(
+                session,
+                "production:sealed",
+                self.actor,
+                job.request_id,
+                {"sha256": digest, "bytes": size, "rows": sum(rows.values()), "no_data": no_data},
+            )
+            session.add(
+                ProductionRow(
+                    request_id=job.request_id,
+                    file_name=job.out_file.name,
+                    sha256=digest,
+                    size_bytes=size,
+                    rows=sum(rows.values()),
+                    no_data=no_data,
+                    started_index=job.started_index,
+                    sealed_index=entry.index,
+                    created_by=self.actor,
+                )
+            )
+        return Produced(
+            job.request_id, job.out_file, digest, rows, no_data, job.started_index, entry.index
+        )
+
+    def _audit(self, request_id: str, event: str, details: dict[str, Scalar]) -> None:
+        """One audit entry in its own transaction, so it survives a later failure."""
+        with transaction(self.factory) as session:
+            log.append(session, event, self.actor, request_id, details)
+
+
+def _out_file(out_dir: Path, request_id: str) -> Path:
+    """Where the package goes; the folder must exist and the file must not."""
+    if not out_dir.is_dir():
+        raise InvalidInputError(f"{out_dir} is not a directory", "out")
+    out_file = out_dir / f"{request_id}.age"
+    if out_file.exists():
+        raise ConflictError(f"{out_file} already exists; move it away to produce again")
+    return out_file
+
+
+def _job(session: Session, request_id: str, out_file: Path) -> Job:
+    """Load and check what the production needs; refuse anything not approved, saying why."""
+    request = intake.get_request(session, request_id)
+    state = cases.locked_state(session, request_id)
+    if request.kind in PRESERVATION_KINDS:
+        raise ConflictError(
+            f"request {request_id} asks for preservation: data is held, not produced"
+        )
+    if state not in PRODUCIBLE:
+        raise ConflictError(f"request {request_id} is '{state}': {WHY_NOT[state]}")
+    if session.scalars(
+        select(ProductionRow.id).where(ProductionRow.request_id == request_id)
+    ).first():
+        raise ConflictError(f"request {request_id} already has a sealed package")
+    ruling = cases.latest_ruling(session, request_id)
+    allowed = tuple(
+        sorted(
+            str(c)
+            for c, v in (ruling.decision.categories if ruling else {}).items()
+            if v is Verdict.ALLOW
+        )
+    )
+    if ruling is None or not allowed:
+        raise ConflictError(f"request {request_id} has no reviewer decision allowing any category")
+    agency = intake.get_agency(session, request.agency_id)
+    if not agency.age_recipient:
+        raise ConflictError(
+            f"agency {agency.id} has no age recipient on record; packages are encrypted to it"
+        )
+    return Job(request_id, request, agency, agency.age_recipient, ruling, allowed, out_file)
+
+
+def _window(request: Request) -> DateWindow | None:
+    """The approved period: the request's date range, whole days in UTC."""
+    if request.date_range is None:
+        return None
+    return DateWindow.from_dates(request.date_range.from_, request.date_range.to)
