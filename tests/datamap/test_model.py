@@ -104,6 +104,13 @@ def _drop_category(raw: Raw) -> None:
         (_reference("users"), "addresses", "account_id", "malformed reference"),
         (_set("shops", "owner_account_id", "references", [{}]), "shops", "owner_account_id", ""),
         (_drop_category, "addresses", "address_id", "no legal category"),
+        (
+            _set("orders", "created_at", "event_time", "yes"),
+            "orders",
+            "created_at",
+            "true or false",
+        ),
+        (_set("users", "email", "primary_key", 1), "users", "email", "true or false"),
     ],
 )
 def test_broken_field_is_named(
@@ -193,3 +200,12 @@ def test_mixed_data_categories_take_the_most_protected(tmp_path: Path) -> None:
     assert users is not None
     full_name = users.field("full_name")
     assert full_name is not None and full_name.legal_category is LegalCategory.CONTENT
+
+
+def test_two_event_times_in_one_collection_are_refused(tmp_path: Path) -> None:
+    """A date range must filter on one field; two candidates is a mistake, not a choice."""
+    raw = _raw()
+    _field(raw, "orders", "order_id")["fides_meta"]["event_time"] = True
+    with pytest.raises(DataMapError, match="several fields are marked event_time") as caught:
+        load_datamap(_write(tmp_path, raw))
+    assert caught.value.collection == "orders"

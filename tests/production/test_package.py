@@ -119,12 +119,13 @@ def sealed(tmp_path: Path, key: SigningKey, agency: tuple[str, Path]) -> Path:
     return seal(tmp_path, key, agency[0])
 
 
-def unpack_with_age(age_file: Path, key_file: Path, dest: Path) -> Path:
+def unpack_with_age(age_file: Path, key_file: Path, dest: Path, name: str = NAME) -> Path:
+    """Decrypt with the real age and untar with the real tar, as an agency would."""
     dest.mkdir()
     age = subprocess.Popen([tool("age"), "-d", "-i", str(key_file), str(age_file)], stdout=-1)
     subprocess.run([tool("tar"), "-x", "-C", str(dest)], stdin=age.stdout, check=True)
     assert age.wait(timeout=60) == 0
-    return dest / NAME
+    return dest / name
 
 
 def expected(rows: Iterator[tuple[object, ...]], columns: Sequence[str]) -> list[dict[str, Any]]:
