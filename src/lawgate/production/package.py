@@ -7,8 +7,10 @@ memory does not grow with the size of a disclosure.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
+import itertools
 import json
 import shutil
 import tempfile
@@ -16,6 +18,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+
+import orjson
 
 from lawgate.production import manifest as mf
 from lawgate.production.keys import DEFAULT_PRINCIPAL
@@ -137,21 +141,68 @@ def _stream(
     jsonl: _HashedFile,
     csvf: _HashedFile,
 ) -> int:
-    """Write the header and every row to both files; returns the row count."""
+    """Write the header and every row to both files, a chunk at a time; returns the row count."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    count = 0
     writer.writerow(columns)
     csvf.write(_drain(buffer))
-    for row in rows:
-        if len(row) != len(columns):
-            raise PackageError(f"row {count + 1} has {len(row)} values for {len(columns)} columns")
-        obj = {col: mf.json_value(value) for col, value in zip(columns, row, strict=True)}
-        jsonl.write((json.dumps(obj, ensure_ascii=False, allow_nan=False) + "\n").encode())
-        writer.writerow([mf.csv_value(value) for value in row])
+    count = 0
+    iterator = iter(rows)
+    while chunk := list(itertools.islice(iterator, CHUNK_ROWS)):
+        rendered = _render(chunk, len(columns), count)
+        jsonl.write(b"".join(_json_line(columns, row) for row in rendered.rows))
+        writer.writerows(rendered.csv_rows())
         csvf.write(_drain(buffer))
-        count += 1
+        count += len(chunk)
     return count
+
+
+CHUNK_ROWS = 1_000
+PLAIN = frozenset({str, int, type(None)})
+"""Cell types written as they are; anything else goes through manifest.json_value."""
+
+
+@dataclass
+class _Rendered:
+    """One chunk of rows with cells made JSON-safe, and whether any was a boolean."""
+
+    rows: list[list[Any]]
+    has_bool: bool = False
+
+    def csv_rows(self) -> list[list[Any]]:
+        """The same cells for CSV: booleans as true/false, like JSON (None is empty anyway)."""
+        if not self.has_bool:
+            return self.rows
+        return [[mf.csv_value(v) if type(v) is bool else v for v in row] for row in self.rows]
+
+
+def _render(chunk: list[Sequence[object]], width: int, done: int) -> _Rendered:
+    """Check row widths and render the cells that are not plain strings or integers."""
+    rendered = _Rendered([])
+
+    def cell(value: object) -> Any:
+        rendered.has_bool = rendered.has_bool or type(value) is bool
+        return mf.json_value(value)
+
+    for number, row in enumerate(chunk, start=done + 1):
+        if len(row) != width:
+            raise PackageError(f"row {number} has {len(row)} values for {width} columns")
+        rendered.rows.append(
+            [
+                v if type(v) in PLAIN else v.isoformat() if type(v) is dt.datetime else cell(v)
+                for v in row
+            ]
+        )
+    return rendered
+
+
+def _json_line(columns: tuple[str, ...], row: list[Any]) -> bytes:
+    """One JSON Lines record, keys in column order; huge integers fall back to the json module."""
+    record = dict(zip(columns, row, strict=True))
+    try:
+        return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
+    except TypeError:
+        return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
 def _drain(buffer: io.StringIO) -> bytes:
