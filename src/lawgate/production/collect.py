@@ -20,6 +20,7 @@ from lawgate.datamap.categories import LegalCategory
 from lawgate.datamap.model import DataMap
 from lawgate.datamap.query import reflect, select_rows
 from lawgate.datamap.traverse import Plan, TablePlan, Treatment
+from lawgate.production import prefetch
 
 BATCH_ROWS = 5_000
 PSEUDONYM_PREFIX = "P-"
@@ -132,14 +133,12 @@ class Collector:
         minimise = minimiser(self.plan, table, self.accounts, self.pseudonyms)
         count, complete = 0, False
         try:
-            with self.engine.connect() as conn:
-                options = conn.execution_options(yield_per=self.batch_rows)
-                for batch in options.execute(statement).partitions():
-                    count += len(batch)
-                    for row in batch:
-                        yield minimise(row)
-                    if self.on_progress is not None:
-                        self.on_progress(table.collection, count)
+            for batch in prefetch.batches(self.engine, statement, self.batch_rows):
+                count += len(batch)
+                for row in batch:
+                    yield minimise(row)
+                if self.on_progress is not None:
+                    self.on_progress(table.collection, count)
             complete = True
         finally:
             self.on_read(table.collection, count, complete)

@@ -1,0 +1,74 @@
+"""Read a query's rows in a background thread, a few batches ahead, so the database and Python
+work at the same time (the database driver releases the GIL while it waits for rows).
+
+The queue holds at most ``depth`` batches, so memory stays bounded; a consumer that stops early
+tells the reader to stop, and a reader that fails hands its exception to the consumer.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+_DONE = object()
+
+
+class _Failure:
+    """An exception raised in the reader thread, to re-raise in the consumer."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+def _read(
+    engine: sa.Engine,
+    statement: sa.Executable,
+    batch_rows: int,
+    out: queue.Queue[object],
+    stop: threading.Event,
+) -> None:
+    """The reader thread: stream batches into the queue until done, stopped or failed."""
+    try:
+        with engine.connect() as conn:
+            result = conn.execution_options(yield_per=batch_rows).execute(statement)
+            for batch in result.partitions():
+                if not _offer(out, batch, stop):
+                    return
+        _offer(out, _DONE, stop)
+    except BaseException as exc:
+        _offer(out, _Failure(exc), stop)
+
+
+def _offer(out: queue.Queue[object], item: object, stop: threading.Event) -> bool:
+    """Put an item, waiting for room unless the consumer has gone; False when it has."""
+    while not stop.is_set():
+        try:
+            out.put(item, timeout=0.1)
+            return True
+        except queue.Full:
+            continue
+    return False
+
+
+def batches(
+    engine: sa.Engine, statement: sa.Executable, batch_rows: int, depth: int = 3
+) -> Iterator[Sequence[Any]]:
+    """The statement's rows in batches, read ahead by a background thread."""
+    out: queue.Queue[object] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    reader = threading.Thread(
+        target=_read, args=(engine, statement, batch_rows, out, stop), daemon=True
+    )
+    reader.start()
+    try:
+        while (item := out.get()) is not _DONE:
+            if isinstance(item, _Failure):
+                raise item.error
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        reader.join()
