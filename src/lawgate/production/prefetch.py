@@ -34,8 +34,8 @@ def _read(
     """The reader thread: stream batches into the queue until done, stopped or failed."""
     try:
         with engine.connect() as conn:
-            result = conn.execution_options(yield_per=batch_rows).execute(statement)
-            for batch in result.partitions():
+            options = conn.execution_options(stream_results=True, max_row_buffer=batch_rows)
+            for batch in options.execute(statement).partitions(batch_rows):
                 if not _offer(out, batch, stop):
                     return
         _offer(out, _DONE, stop)
