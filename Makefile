@@ -44,6 +44,7 @@ system-packages:
 bench: $(VENV)/.installed
 	$(BIN)/python bench/demo_data.py
 	$(BIN)/python bench/policy.py
+	$(BIN)/python bench/production.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

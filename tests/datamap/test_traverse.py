@@ -156,8 +156,8 @@ def test_rows_reached_through_parents_respect_targets_and_dates(
     )
     got = {name: list(rows) for name, _, rows in collector.tables()}
     assert [row[0] for row in got["orders"]] == ["O1"]
-    assert got["items"] == [[1, "O1", "S1", 1]]
-    assert got["notes"] == [[1, 1, "gift wrap"]]
+    assert got["items"] == [(1, "O1", "S1", 1)]
+    assert got["notes"] == [(1, 1, "gift wrap")]
     assert reads == [("orders", 1, True), ("items", 1, True), ("notes", 1, True)]
 
 

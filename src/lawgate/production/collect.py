@@ -8,11 +8,13 @@ memory stays flat however many rows a table has. Every table read is reported th
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -35,32 +37,43 @@ class Pseudonyms:
     """Opaque per-package stand-ins: keyed BLAKE2b, the key random and never stored."""
 
     def __init__(self, key: bytes | None = None) -> None:
-        self._key = key if key is not None else secrets.token_bytes(32)
+        secret = key if key is not None else secrets.token_bytes(32)
+        self._keyed = hashlib.blake2b(key=secret, digest_size=10)
+        self._domains: dict[str, Any] = {}
         self.of = lru_cache(maxsize=65_536)(self._compute)
 
     def _compute(self, domain: str, value: object) -> str | None:
         """The same value of the same key always gets the same pseudonym in one package."""
         if value is None:
             return None
-        message = f"{domain}\x00{value}".encode()
-        digest = hashlib.blake2b(message, key=self._key, digest_size=10).hexdigest()
-        return PSEUDONYM_PREFIX + digest
+        base = self._domains.get(domain)
+        if base is None:
+            base = self._domains[domain] = self._keyed.copy()
+            base.update(domain.encode() + b"\x00")
+        digest = base.copy()
+        digest.update(str(value).encode())
+        return PSEUDONYM_PREFIX + digest.hexdigest()
+
+
+Columns = list[Sequence[object]]
+ColumnStep = Callable[[Columns], list[object]]
 
 
 @dataclass(frozen=True)
 class _Minimiser:
-    """Turns one database row into its released form."""
+    """Turns a batch of database rows into their released form, a column at a time."""
 
     width: int
-    steps: tuple[Callable[[Sequence[object]], object] | None, ...]
+    steps: tuple[tuple[int, ColumnStep], ...]
 
-    def __call__(self, row: Sequence[object]) -> list[object]:
-        """Released values, in column order; hidden owner columns dropped."""
-        out = list(row[: self.width])
-        for index, step in enumerate(self.steps):
-            if step is not None:
-                out[index] = step(row)
-        return out
+    def batch(self, rows: Sequence[Sequence[object]]) -> list[tuple[object, ...]]:
+        """Released rows, in column order; hidden owner columns dropped."""
+        if not rows:
+            return []
+        columns: Columns = list(zip(*rows, strict=True))
+        for index, step in self.steps:
+            columns[index] = step(columns)
+        return list(zip(*columns[: self.width], strict=True))
 
 
 def _step(
@@ -70,21 +83,27 @@ def _step(
     targets: frozenset[str],
     show_accounts: bool,
     pseudonyms: Pseudonyms,
-) -> Callable[[Sequence[object]], object] | None:
-    """How one column's value is released (None: as it is)."""
+) -> ColumnStep | None:
+    """How one column's values are released (None: as they are)."""
     column = table.columns[index]
-    domain, of = column.domain, pseudonyms.of
+    of = functools.partial(pseudonyms.of, column.domain)
     if column.treatment is Treatment.CLEAR:
         return None
     if column.treatment is Treatment.PSEUDONYM:
-        return lambda row: of(domain, row[index])
+        return lambda cols: list(map(of, cols[index]))
     if column.treatment is Treatment.ACCOUNT:
         visible = targets if show_accounts else frozenset()
-        return lambda row: row[index] if row[index] in visible else of(domain, row[index])
+        return lambda cols: [v if v in visible else of(v) for v in cols[index]]
     owners = owner_at[index]
-    return lambda row: (
-        row[index] if any(row[o] in targets for o in owners) else of(domain, row[index])
-    )
+
+    def owned(cols: Columns) -> list[object]:
+        owner_rows = zip(*(cols[o] for o in owners), strict=True)
+        return [
+            v if any(o in targets for o in who) else of(v)
+            for v, who in zip(cols[index], owner_rows, strict=True)
+        ]
+
+    return owned
 
 
 def minimiser(
@@ -101,8 +120,8 @@ def minimiser(
             position += count
     show = LegalCategory.SUBSCRIBER in plan.categories
     frozen = frozenset(targets)
-    steps = tuple(_step(table, i, owner_at, frozen, show, pseudonyms) for i in range(width))
-    return _Minimiser(width, steps)
+    steps = ((i, _step(table, i, owner_at, frozen, show, pseudonyms)) for i in range(width))
+    return _Minimiser(width, tuple((i, step) for i, step in steps if step is not None))
 
 
 @dataclass
@@ -118,7 +137,7 @@ class Collector:
     on_progress: OnProgress | None = None
     batch_rows: int = BATCH_ROWS
 
-    def tables(self) -> Iterator[tuple[str, tuple[str, ...], Iterator[list[object]]]]:
+    def tables(self) -> Iterator[tuple[str, tuple[str, ...], Iterator[Sequence[object]]]]:
         """(collection, columns, rows) per released table, for PackageWriter/write_sealed."""
         reflected = reflect(self.engine, self.datamap, self.plan)
         for table in self.plan.released:
@@ -128,15 +147,14 @@ class Collector:
 
     def _rows(
         self, table: TablePlan, statement: sa.Select[tuple[object, ...]]
-    ) -> Iterator[list[object]]:
+    ) -> Iterator[Sequence[object]]:
         """Stream one table, minimised, reporting the read however it ends."""
         minimise = minimiser(self.plan, table, self.accounts, self.pseudonyms)
         count, complete = 0, False
         try:
             for batch in prefetch.batches(self.engine, statement, self.batch_rows):
                 count += len(batch)
-                for row in batch:
-                    yield minimise(row)
+                yield from minimise.batch(batch)
                 if self.on_progress is not None:
                     self.on_progress(table.collection, count)
             complete = True

@@ -160,43 +160,44 @@ def _stream(
 CHUNK_ROWS = 1_000
 PLAIN = frozenset({str, int, type(None)})
 """Cell types written as they are; anything else goes through manifest.json_value."""
+TIMES = frozenset({dt.datetime, dt.date, type(None)})
+"""Cell types rendered by isoformat, as manifest.json_value does."""
 
 
 @dataclass
 class _Rendered:
     """One chunk of rows with cells made JSON-safe, and whether any was a boolean."""
 
-    rows: list[list[Any]]
+    rows: list[tuple[Any, ...]]
     has_bool: bool = False
 
-    def csv_rows(self) -> list[list[Any]]:
+    def csv_rows(self) -> list[Sequence[Any]]:
         """The same cells for CSV: booleans as true/false, like JSON (None is empty anyway)."""
         if not self.has_bool:
-            return self.rows
+            return list(self.rows)
         return [[mf.csv_value(v) if type(v) is bool else v for v in row] for row in self.rows]
 
 
 def _render(chunk: list[Sequence[object]], width: int, done: int) -> _Rendered:
-    """Check row widths and render the cells that are not plain strings or integers."""
-    rendered = _Rendered([])
-
-    def cell(value: object) -> Any:
-        rendered.has_bool = rendered.has_bool or type(value) is bool
-        return mf.json_value(value)
-
+    """Check row widths and render, column by column, cells that are not plain text or numbers."""
     for number, row in enumerate(chunk, start=done + 1):
         if len(row) != width:
             raise PackageError(f"row {number} has {len(row)} values for {width} columns")
-        rendered.rows.append(
-            [
-                v if type(v) in PLAIN else v.isoformat() if type(v) is dt.datetime else cell(v)
-                for v in row
-            ]
-        )
-    return rendered
+    columns: list[Sequence[Any]] = list(zip(*chunk, strict=True))
+    has_bool = False
+    for index, column in enumerate(columns):
+        kinds = set(map(type, column))
+        if kinds <= PLAIN:
+            continue
+        has_bool = has_bool or bool in kinds
+        if kinds <= TIMES:
+            columns[index] = [v if v is None else v.isoformat() for v in column]
+        else:
+            columns[index] = [v if type(v) in PLAIN else mf.json_value(v) for v in column]
+    return _Rendered(list(zip(*columns, strict=True)), has_bool)
 
 
-def _json_line(columns: tuple[str, ...], row: list[Any]) -> bytes:
+def _json_line(columns: tuple[str, ...], row: Sequence[Any]) -> bytes:
     """One JSON Lines record, keys in column order; huge integers fall back to the json module."""
     record = dict(zip(columns, row, strict=True))
     try:

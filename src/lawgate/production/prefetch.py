@@ -34,6 +34,10 @@ def _read(
     """The reader thread: stream batches into the queue until done, stopped or failed."""
     try:
         with engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                # A cursor is planned for its first rows by default (an index walk in key
+                # order); the whole result is wanted, so plan for the total, as COPY does.
+                conn.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1.0")
             options = conn.execution_options(stream_results=True, max_row_buffer=batch_rows)
             for batch in options.execute(statement).partitions(batch_rows):
                 if not _offer(out, batch, stop):
