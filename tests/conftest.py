@@ -102,7 +102,7 @@ def _empty_postgres(url: str) -> None:
     names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        conn.execute(text("INSERT INTO audit_head (id, size) VALUES (1, 0)"))
+        conn.execute(text("INSERT INTO audit_head (id, size, frontier) VALUES (1, 0, '')"))
     engine.dispose()
 
 

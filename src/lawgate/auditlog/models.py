@@ -32,3 +32,26 @@ class AuditHeadRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     size: Mapped[int] = mapped_column()
     last_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    frontier: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    """The hashes of the perfect subtrees tiling the tree (largest first), 32 bytes each."""
+
+
+class AuditNodeRow(Base):
+    """An internal node of the Merkle tree, keyed by its creation number (merkle.node_seq)."""
+
+    __tablename__ = "audit_nodes"
+
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class CheckpointRow(Base):
+    """A signed checkpoint (C2SP tlog-checkpoint as a signed note); all are kept."""
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    size: Mapped[int] = mapped_column(index=True)
+    root: Mapped[bytes] = mapped_column(LargeBinary(32))
+    note: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column()
