@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from lawgate import boot, jsonfiles
+from lawgate.auditlog import commands as audit_commands
 from lawgate.cases import services as cases
 from lawgate.cases.workflow import CaseState
 from lawgate.config import Settings, load_settings, sqlite_url
@@ -39,6 +40,7 @@ app.add_typer(agencies_app, name="agencies")
 app.add_typer(policy_commands.app, name="policy")
 app.add_typer(package_commands.app, name="package")
 app.command("produce")(package_commands.produce)
+app.add_typer(audit_commands.app, name="audit")
 out = Console()
 err = Console(stderr=True)
 

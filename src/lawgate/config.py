@@ -11,6 +11,8 @@ from lawgate.policy.config import PolicyConfig, load_policy_config
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+DEFAULT_LOG_ORIGIN = "lawgate.localhost/audit-log"
+DEFAULT_CHECKPOINT_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,8 @@ class Settings:
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     policy: PolicyConfig = field(default_factory=PolicyConfig)
+    log_origin: str = DEFAULT_LOG_ORIGIN
+    checkpoint_seconds: int = DEFAULT_CHECKPOINT_SECONDS
 
     @property
     def uses_default_database(self) -> bool:
@@ -59,6 +63,14 @@ def _url_env(name: str, default: str) -> str:
     return raw
 
 
+def _origin_env(name: str, default: str) -> str:
+    """The log's origin line: printable, no spaces and no '+' (it is also the key's name)."""
+    raw = os.environ.get(name, "").strip() or default
+    if any(c.isspace() or c == "+" or not c.isprintable() for c in raw):
+        raise ConfigError(f"{name}={raw!r} may not contain spaces, '+' or control characters")
+    return raw
+
+
 def load_settings() -> Settings:
     """Build settings from the environment, failing with the variable's name on bad values."""
     home = Path(os.environ.get("LAWGATE_HOME", "") or "./var")
@@ -71,4 +83,8 @@ def load_settings() -> Settings:
         host=os.environ.get("LAWGATE_HOST", "") or DEFAULT_HOST,
         port=_int_env("LAWGATE_PORT", DEFAULT_PORT, 1, 65535),
         policy=load_policy_config(),
+        log_origin=_origin_env("LAWGATE_LOG_ORIGIN", DEFAULT_LOG_ORIGIN),
+        checkpoint_seconds=_int_env(
+            "LAWGATE_CHECKPOINT_SECONDS", DEFAULT_CHECKPOINT_SECONDS, 10, 86_400
+        ),
     )

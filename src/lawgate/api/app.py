@@ -10,6 +10,7 @@ from fastapi_offline import FastAPIOffline
 
 from lawgate import __version__
 from lawgate.api import agency, errors, staff
+from lawgate.api import log as public_log
 from lawgate.config import Settings
 from lawgate.policy.packs import default_packs
 from lawgate.store.session import make_engine, session_factory
@@ -34,6 +35,7 @@ def create_app(settings: Settings) -> FastAPI:
     errors.install(app)
     app.include_router(agency.router)
     app.include_router(staff.router)
+    app.include_router(public_log.router)
     app.include_router(views.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
