@@ -21,10 +21,10 @@ from lawgate.auditlog import log, publish
 from lawgate.auditlog.checkpoint import Checkpoint, sign_checkpoint
 from lawgate.auditlog.verify import Report, verify_log
 from lawgate.cli import app
-from lawgate.config import Settings
+from lawgate.config import DEFAULT_LOG_ORIGIN, Settings
 from lawgate.store.session import session_factory, transaction
 
-ORIGIN = "test.example/log"
+ORIGIN = DEFAULT_LOG_ORIGIN
 GUARDED = ("audit_entries", "audit_nodes", "audit_checkpoints")
 
 

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
+from sqlalchemy.exc import SQLAlchemyError
 
 from lawgate import __version__
 from lawgate.api import agency, errors, staff
 from lawgate.api import log as public_log
+from lawgate.auditlog import publish
 from lawgate.config import Settings
+from lawgate.errors import LawgateError
 from lawgate.policy.packs import default_packs
-from lawgate.store.session import make_engine, session_factory
+from lawgate.store.session import make_engine, session_factory, transaction
 from lawgate.web import views
 
 STATIC = Path(views.__file__).parent / "static"
+LOGGER = logging.getLogger("lawgate")
 DESCRIPTION = (
     "Agencies submit requests for user data and follow them; staff review them. "
     "Agency calls identify the agency with the X-Lawgate-Agency header until RFC 9421 "
@@ -24,10 +32,40 @@ DESCRIPTION = (
 )
 
 
+def _checkpoint_once(app: FastAPI) -> None:
+    """Sign a new checkpoint if the log grew; a failure is reported, never fatal to serving."""
+    settings: Settings = app.state.settings
+    try:
+        key = publish.ensure_log_key(settings.home)
+        with transaction(app.state.sessions) as session:
+            publish.checkpoint_if_grown(session, key, settings.log_origin)
+    except (LawgateError, SQLAlchemyError, OSError) as exc:
+        LOGGER.error("checkpoint failed: %s", exc)
+
+
+async def _checkpointing(app: FastAPI) -> None:
+    """Checkpoint at start and then every LAWGATE_CHECKPOINT_SECONDS while serving."""
+    while True:
+        await asyncio.to_thread(_checkpoint_once, app)
+        await asyncio.sleep(app.state.settings.checkpoint_seconds)
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Run the periodic checkpoint job for as long as the application serves."""
+    job = asyncio.create_task(_checkpointing(app))
+    try:
+        yield
+    finally:
+        job.cancel()
+
+
 def create_app(settings: Settings) -> FastAPI:
     """Build the application over the configured store (already migrated)."""
     default_packs()  # a typo in a policy pack stops start-up here, naming the file
-    app = FastAPIOffline(title="lawgate", version=__version__, description=DESCRIPTION)
+    app = FastAPIOffline(
+        title="lawgate", version=__version__, description=DESCRIPTION, lifespan=_lifespan
+    )
     engine = make_engine(settings.database_url)
     app.state.settings = settings
     app.state.engine = engine

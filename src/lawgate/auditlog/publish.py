@@ -80,6 +80,6 @@ def checkpoint_if_grown(
     """A new checkpoint when the log grew since the last one (the periodic job)."""
     newest = latest(session)
     head = session.get(AuditHeadRow, HEAD_ID)
-    if head is None or (newest is not None and newest.size >= head.size):
+    if head is None or head.size == 0 or (newest is not None and newest.size >= head.size):
         return None
     return make_checkpoint(session, key, origin)
