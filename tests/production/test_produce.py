@@ -3,6 +3,7 @@ with the real age, tar, sha256sum and ssh-keygen; refusals for anything not appr
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 from pathlib import Path
@@ -14,6 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
+from lawgate.auditlog import merkle, publish
+from lawgate.auditlog.checkpoint import open_checkpoint
 from lawgate.auditlog.models import AuditEntryRow
 from lawgate.cases import services as cases
 from lawgate.cases.workflow import CaseState
@@ -80,9 +83,14 @@ def factory(settings: Settings, session: Session) -> sessionmaker[Session]:
 
 
 @pytest.fixture
-def production(factory: sessionmaker[Session], engine: sa.Engine, key: SigningKey) -> Production:
-    """A production run on the small demo marketplace, with a fixed pseudonym key."""
-    return Production(factory, engine, key, actor=REVIEWER, pseudonym_key=b"k" * 32)
+def production(
+    factory: sessionmaker[Session], engine: sa.Engine, key: SigningKey, settings: Settings
+) -> Production:
+    """A production run on the small demo marketplace, anchored in the signed audit log."""
+    log_key = publish.ensure_log_key(settings.home)
+    return Production(
+        factory, engine, key, actor=REVIEWER, pseudonym_key=b"k" * 32, log_key=log_key
+    )
 
 
 def approved(
@@ -134,7 +142,14 @@ def test_a_package_the_agency_can_check_with_real_tools(
     assert {d["table"]: d["rows"] for d in reads if "table" in d} == produced.rows
     sealed = json.loads(trail(factory, request_id)[-1].canonical)["details"]
     assert sealed["sha256"] == produced.sha256
-    assert verify_package(produced.path, agency[1].read_text(), signers, PRINCIPAL).ok
+    report = verify_package(produced.path, agency[1].read_text(), signers, PRINCIPAL)
+    assert report.ok and "audit log" in [c.name for c in report.checks]
+    proof = manifest["audit_proof"]
+    signed = open_checkpoint(proof["checkpoint"], proof["verifier_key"])
+    assert signed is not None and proof["index"] == produced.started_index
+    leaf = base64.b64decode(proof["leaf_hash"])
+    path = [base64.b64decode(p) for p in proof["proof"]]
+    assert merkle.verify_inclusion(leaf, proof["index"], signed.size, path, signed.root)
 
 
 def test_the_audit_log_never_holds_user_data(

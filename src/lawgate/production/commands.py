@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 from lawgate import boot
+from lawgate.auditlog import publish
 from lawgate.config import load_settings
 from lawgate.errors import LawgateError
 from lawgate.production.keys import DEFAULT_PRINCIPAL, ensure_platform_key
@@ -92,6 +93,8 @@ def produce(
                 key,
                 actor=f"cli:{getpass.getuser()}",
                 on_progress=progress,
+                log_key=publish.ensure_log_key(settings.home),
+                log_origin=settings.log_origin,
             )
             produced = job.run(request_id, out_dir)
     except LawgateError as exc:

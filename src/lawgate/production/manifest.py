@@ -17,6 +17,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from lawgate.auditlog import merkle
+from lawgate.auditlog.checkpoint import open_checkpoint
 from lawgate.errors import LawgateError
 from lawgate.production.sealing import sha256_file
 
@@ -57,6 +59,8 @@ class ManifestFacts:
     audit_index: int | None
     generated_at: datetime
     platform_name: str
+    audit_proof: dict[str, Any] | None = None
+    """Inclusion proof of the audit entry against a signed checkpoint (note, proof, hashes)."""
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,7 @@ def build_manifest(tables: Sequence[TableFile], facts: ManifestFacts) -> dict[st
         "platform": facts.platform_name,
         "generated_at": facts.generated_at.isoformat(),
         "audit_index": facts.audit_index,
+        "audit_proof": facts.audit_proof,
         "request": facts.request,
         "decision": facts.decision,
         "scope": asdict(facts.scope),
@@ -294,3 +299,20 @@ def _json_keys(line: str) -> list[str] | None:
     """The keys of one JSON Lines row, in order, or None if it is not an object."""
     row = json.loads(line)
     return list(row) if isinstance(row, dict) else None
+
+
+def audit_proof_problems(proof: Any) -> tuple[list[str], str]:
+    """Check the manifest's proof that the production is in the signed audit log."""
+    try:
+        vkey = str(proof["verifier_key"])
+        signed = open_checkpoint(str(proof["checkpoint"]), vkey)
+        leaf = base64.b64decode(proof["leaf_hash"], validate=True)
+        path = [base64.b64decode(p, validate=True) for p in proof["proof"]]
+        index, size = int(proof["index"]), int(proof["tree_size"])
+    except (KeyError, TypeError, ValueError):
+        return ["the audit proof is malformed"], ""
+    if signed is None:
+        return ["the audit checkpoint's signature does not verify"], ""
+    if signed.size != size or not merkle.verify_inclusion(leaf, index, size, path, signed.root):
+        return [f"entry {index} is not proven in the signed log of {size} entries"], ""
+    return [], f"entry {index} is in the log checkpoint signed by {vkey}"

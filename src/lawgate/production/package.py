@@ -322,6 +322,9 @@ def _verify_root(root: Path, public_key: str, report: PackageReport) -> None:
     report.add("files", mf.file_problems(root, files), f"{len(files)} files match")
     report.add("unlisted", mf.unlisted_problems(root, files), "no unlisted files")
     report.add("tables", mf.table_problems(root, files, document["tables"]), "rows fit tables")
+    if document.get("audit_proof") is not None:
+        problems, success = mf.audit_proof_problems(document["audit_proof"])
+        report.add("audit log", problems, success)
 
 
 def _read(path: Path) -> bytes:

@@ -9,6 +9,7 @@ entry too, leaves nothing deliverable, and the command can simply be run again.
 
 from __future__ import annotations
 
+import base64
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -16,14 +17,16 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from lawgate.auditlog import log
+from lawgate.auditlog import log, publish, tree
 from lawgate.auditlog.log import Scalar
 from lawgate.cases import services as cases
 from lawgate.cases.schemas import RecordedDecision
 from lawgate.cases.workflow import GRANTED, CaseState
+from lawgate.config import DEFAULT_LOG_ORIGIN
 from lawgate.datamap import shipped
 from lawgate.datamap.model import DataMap
 from lawgate.datamap.resolve import Resolution, resolve_targets
@@ -77,6 +80,7 @@ class Job:
     categories: tuple[str, ...]
     out_file: Path
     started_index: int = -1
+    audit_proof: dict[str, Any] | None = None
 
 
 @dataclass
@@ -91,6 +95,8 @@ class Production:
     datamap: DataMap = field(default_factory=shipped)
     on_progress: OnProgress | None = None
     pseudonym_key: bytes | None = None
+    log_key: Ed25519PrivateKey | None = None
+    log_origin: str = DEFAULT_LOG_ORIGIN
 
     def run(self, request_id: str, out_dir: Path) -> Produced:
         """Produce one request into out_dir, or refuse with the reason; audited either way."""
@@ -119,7 +125,25 @@ class Production:
                 request_id,
                 {"categories": ",".join(job.categories), "targets": len(job.request.targets)},
             )
-        return replace(job, started_index=entry.index)
+        return replace(
+            job, started_index=entry.index, audit_proof=self._anchor(request_id, entry.index)
+        )
+
+    def _anchor(self, request_id: str, index: int) -> dict[str, Any] | None:
+        """Checkpoint the log and prove the start entry is in it, for the manifest."""
+        if self.log_key is None:
+            return None
+        with transaction(self.factory) as session:
+            signed = publish.make_checkpoint(session, self.log_key, self.log_origin)
+            proof = tree.inclusion(session, index, signed.size)
+            return {
+                "index": index,
+                "tree_size": signed.size,
+                "leaf_hash": base64.b64encode(proof.leaf_hash).decode(),
+                "proof": [base64.b64encode(p).decode() for p in proof.proof],
+                "checkpoint": signed.note,
+                "verifier_key": publish.verifier_key(self.log_origin, self.log_key),
+            }
 
     def _produce(self, job: Job) -> Produced:
         """Resolve, collect, seal, record."""
@@ -203,6 +227,7 @@ class Production:
             },
             scope=scope,
             audit_index=job.started_index,
+            audit_proof=job.audit_proof,
             generated_at=utcnow(),
             platform_name=self.platform_name,
         )
