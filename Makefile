@@ -45,6 +45,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/demo_data.py
 	$(BIN)/python bench/policy.py
 	$(BIN)/python bench/production.py
+	$(BIN)/python bench/auditlog.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -9,6 +9,7 @@ and ``GET /log/key`` print; the key name is the log's origin.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -35,19 +36,31 @@ def ensure_log_key(home: Path) -> Ed25519PrivateKey:
     """The log key, created (readable by its owner only) on first use."""
     path = log_key_path(home)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        pem = Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(pem)
+        _create_key_file(path)
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(key, Ed25519PrivateKey):
         raise ConfigError(f"{path} is not an Ed25519 private key")
     return key
+
+
+def _create_key_file(path: Path) -> None:
+    """Write a new key whole, then link it into place: a racing process uses the winner's key."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    pem = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(pem)
+    try:
+        os.link(partial, path)
+    except FileExistsError:
+        pass
+    finally:
+        partial.unlink()
 
 
 def verifier_key(origin: str, key: Ed25519PrivateKey) -> str:
