@@ -42,3 +42,20 @@ class DecisionRow(Base):
     decided_by: Mapped[str] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(Text, default="")
     decided_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class CallbackRow(Base):
+    """Staff's call to the agency's registered number to confirm an emergency request."""
+
+    __tablename__ = "callbacks"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    request_id: Mapped[str] = mapped_column(ForeignKey("requests.id"), index=True)
+    called_by: Mapped[str] = mapped_column(String(200))
+    number_called: Mapped[str] = mapped_column(String(64))
+    called_at: Mapped[dt.datetime] = mapped_column()
+    outcome: Mapped[str] = mapped_column(String(16))
+    """confirmed or failed"""
+    spoke_to: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

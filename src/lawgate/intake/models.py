@@ -46,6 +46,15 @@ class RequestRow(Base):
     date_from: Mapped[dt.date | None] = mapped_column(Date)
     date_to: Mapped[dt.date | None] = mapped_column(Date)
     preservation_ref: Mapped[str | None] = mapped_column(String(64))
+    submitted_via: Mapped[str] = mapped_column(String(16), default="api")
+    """How it arrived: api (signed), portal (officer session) or demo."""
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    """The portal officer who filed it, when filed through the portal."""
+    document_sha256: Mapped[str | None] = mapped_column(String(64))
+    """SHA-256 of the legal-process document actually uploaded, when one was."""
+    signals: Mapped[list[Any]] = mapped_column(default=list)
+    """Fraud signals computed at intake: [{code, weight, explanation}]."""
+    signal_score: Mapped[int] = mapped_column(default=0)
     body: Mapped[dict[str, Any]] = mapped_column()
     body_sha256: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
@@ -77,3 +86,54 @@ class RequestCategoryRow(Base):
 
     request_id: Mapped[str] = mapped_column(ForeignKey("requests.id"), primary_key=True)
     category: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class AgencyKeyRow(Base):
+    """An agency's Ed25519 API key: the RFC 9421 `keyid` and the raw public key, base64."""
+
+    __tablename__ = "agency_keys"
+
+    key_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"), index=True)
+    public_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class NonceRow(Base):
+    """A signature nonce already used: a second use within the window is a replay."""
+
+    __tablename__ = "signature_nonces"
+
+    nonce: Mapped[str] = mapped_column(String(128), primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(128))
+    seen_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
+class OfficerRow(Base):
+    """An officer account under an agency, for the web portal (password + TOTP)."""
+
+    __tablename__ = "officers"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"), index=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    totp_secret: Mapped[str] = mapped_column(String(64))
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column()
+    disabled: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class OfficerSessionRow(Base):
+    """A logged-in portal session: the SHA-256 of its cookie token, never the token."""
+
+    __tablename__ = "officer_sessions"
+
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column()
