@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
+import httpx
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from lawgate.client import SignatureAuth
 from lawgate.domain import Agency
+from lawgate.intake import keys, signatures
 from lawgate.intake import services as intake
 
 FBI: dict[str, Any] = {
@@ -69,12 +76,68 @@ def request_body(**changes: Any) -> dict[str, Any]:
     return body
 
 
+def agency_key(agency_id: str) -> Ed25519PrivateKey:
+    """The agency's API signing key in tests: fixed per agency, so runs are reproducible."""
+    return Ed25519PrivateKey.from_private_bytes(hashlib.sha256(agency_id.encode()).digest())
+
+
+def agency_key_id(agency_id: str) -> str:
+    """The key id `register` gives the agency's test key."""
+    return f"{agency_id}-test"
+
+
+def public_bytes(key: Ed25519PrivateKey) -> bytes:
+    """The raw 32-byte public key, as the registry stores it."""
+    return key.public_key().public_bytes_raw()
+
+
 def register(session: Session, record: dict[str, Any] | None = None) -> Agency:
-    """Register an agency (the FBI by default) and commit."""
+    """Register an agency (the FBI by default) with its test API key, and commit."""
     agency = Agency.model_validate(record or FBI)
     intake.register_agency(session, agency, "test")
+    key = public_bytes(agency_key(agency.id))
+    keys.add_key(session, agency.id, agency_key_id(agency.id), key, "test")
     session.commit()
     return agency
+
+
+def write_key_file(path: Path, agency_id: str = FBI["id"]) -> Path:
+    """Save the agency's test key as the PEM file `lawgate client --key` reads."""
+    pem = agency_key(agency_id).private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    path.write_bytes(pem)
+    return path
+
+
+def signed(agency_id: str = FBI["id"]) -> httpx.Auth:
+    """Sign calls with the agency's registered test key."""
+    return SignatureAuth(agency_key(agency_id), agency_key_id(agency_id))
+
+
+def signed_headers(
+    method: str,
+    url: str,
+    body: bytes = b"",
+    agency_id: str = FBI["id"],
+    *,
+    created: dt.datetime | None = None,
+    nonce: str | None = None,
+    key: Ed25519PrivateKey | None = None,
+    key_id: str | None = None,
+) -> dict[str, str]:
+    """The headers of one signed call, for tests that then bend the call or replay it."""
+    message = signatures.HttpMessage(method, url, {"content-type": "application/json"}, body)
+    signatures.sign(
+        message,
+        key or agency_key(agency_id),
+        key_id or agency_key_id(agency_id),
+        created=created,
+        nonce=nonce,
+    )
+    return dict(message.headers)
 
 
 def load_case(path: Path) -> dict[str, Any]:
@@ -84,8 +147,13 @@ def load_case(path: Path) -> dict[str, Any]:
 
 
 def post_request(client: TestClient, body: Any, agency_id: str = "us-doj-fbi-nyfo") -> Any:
-    """Submit as an agency through the API."""
-    return client.post("/api/v1/requests", json=body, headers={"X-Lawgate-Agency": agency_id})
+    """Submit as an agency through the API, signed with its test key."""
+    return client.post("/api/v1/requests", json=body, auth=signed(agency_id))
+
+
+def get_status(client: TestClient, request_id: str, agency_id: str = "us-doj-fbi-nyfo") -> Any:
+    """Ask for a request's state as an agency, signed with its test key."""
+    return client.get(f"/api/v1/requests/{request_id}", auth=signed(agency_id))
 
 
 STAFF = {"X-Lawgate-Staff": "Rita Reviewer"}

@@ -13,8 +13,11 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from lawgate.auditlog.models import AuditEntryRow
+from lawgate.client import SignatureAuth
 from lawgate.config import sqlite_url
 from lawgate.demo import seed_cases
+from lawgate.demo.agency_keys import api_key_path
+from lawgate.intake import keys
 from tests.web.conftest import free_port
 
 LAWGATE = str(Path(sys.executable).with_name("lawgate"))
@@ -59,6 +62,10 @@ def test_first_start_seeds_the_demo_and_serves_the_queue(tmp_path: Path) -> None
         for state in ("in review", "approved", "partially approved", "escalated", "closed"):
             assert f">{state}<" in page.text
         assert "Staatsanwaltschaft Berlin" in page.text
+        demo_key = keys.load_private_key(api_key_path(tmp_path, "us-doj-fbi-nyfo"))
+        auth = SignatureAuth(demo_key, "us-doj-fbi-nyfo-demo")
+        probe = httpx.get(f"http://127.0.0.1:{port}/api/v1/requests/LG-AAAAAAAA", auth=auth)
+        assert probe.status_code == 404, "the demo agency's key is registered and accepted"
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=30)

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from lawgate import boot, jsonfiles
+from lawgate import boot, client, jsonfiles
 from lawgate.auditlog import commands as audit_commands
 from lawgate.cases import services as cases
 from lawgate.cases.workflow import CaseState
@@ -25,8 +25,10 @@ from lawgate.config import Settings, load_settings, sqlite_url
 from lawgate.demo import marketplace
 from lawgate.domain import Agency, Request, RequestKind
 from lawgate.errors import LawgateError
+from lawgate.intake import commands as key_commands
 from lawgate.intake import services as intake
 from lawgate.policy import commands as policy_commands
+from lawgate.portal import commands as officer_commands
 from lawgate.production import commands as package_commands
 from lawgate.production import keys as keys_module
 from lawgate.production import signing
@@ -34,13 +36,16 @@ from lawgate.store.session import session_factory, transaction
 
 app = typer.Typer(help="lawgate: answer government requests for user data, lawfully and provably.")
 requests_app = typer.Typer(help="Submit, list and show requests on this server's store.")
-agencies_app = typer.Typer(help="The agency registry (onboarding and keys arrive with issue 6).")
+agencies_app = typer.Typer(help="The agency registry: agencies and their API keys.")
 app.add_typer(requests_app, name="requests")
 app.add_typer(agencies_app, name="agencies")
+agencies_app.add_typer(key_commands.app, name="key")
+app.add_typer(client.app, name="client")
 app.add_typer(policy_commands.app, name="policy")
 app.add_typer(package_commands.app, name="package")
 app.command("produce")(package_commands.produce)
 app.add_typer(audit_commands.app, name="audit")
+app.add_typer(officer_commands.app, name="officers")
 out = Console()
 err = Console(stderr=True)
 
@@ -220,7 +225,9 @@ def submit(
         with transaction(session_factory(engine)) as session:
             sender = intake.get_agency(session, request.agency_id)
             actor = f"cli:{getpass.getuser()} for agency:{sender.id}"
-            request_id = intake.submit_request(session, request, sender, settings, actor=actor)
+            request_id = intake.submit_request(
+                session, request, sender, settings, actor=actor, submitted_via="cli"
+            )
     out.print(request_id)
 
 

@@ -13,6 +13,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_LOG_ORIGIN = "lawgate.localhost/audit-log"
 DEFAULT_CHECKPOINT_SECONDS = 300
+DEFAULT_RATE_LIMIT_PER_HOUR = 60
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class Settings:
     policy: PolicyConfig = field(default_factory=PolicyConfig)
     log_origin: str = DEFAULT_LOG_ORIGIN
     checkpoint_seconds: int = DEFAULT_CHECKPOINT_SECONDS
+    rate_limit_per_hour: int = DEFAULT_RATE_LIMIT_PER_HOUR
+    """Requests one agency may submit per hour, over every channel."""
 
     @property
     def uses_default_database(self) -> bool:
@@ -86,5 +89,8 @@ def load_settings() -> Settings:
         log_origin=_origin_env("LAWGATE_LOG_ORIGIN", DEFAULT_LOG_ORIGIN),
         checkpoint_seconds=_int_env(
             "LAWGATE_CHECKPOINT_SECONDS", DEFAULT_CHECKPOINT_SECONDS, 10, 86_400
+        ),
+        rate_limit_per_hour=_int_env(
+            "LAWGATE_RATE_LIMIT_PER_HOUR", DEFAULT_RATE_LIMIT_PER_HOUR, 1, 1_000_000
         ),
     )

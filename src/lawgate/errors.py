@@ -23,6 +23,10 @@ class LawgateError(Exception):
         """The error as the API and CLI show it."""
         return {"field": self.field, "message": self.message}
 
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer must carry (none unless a subclass says so)."""
+        return {}
+
 
 class ConfigError(LawgateError):
     """A configuration value is missing or wrong."""
@@ -50,6 +54,22 @@ class ConflictError(LawgateError):
     """The action does not fit the current state (an illegal transition, a duplicate)."""
 
     status = 409
+
+
+class RateLimitedError(LawgateError):
+    """An agency sent more requests in the window than its limit allows; retry later."""
+
+    status = 429
+
+    def __init__(self, message: str, agency_id: str, limit: int, retry_after: int) -> None:
+        super().__init__(message)
+        self.agency_id = agency_id
+        self.limit = limit
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        """RFC 9110 Retry-After, in seconds, so well-behaved clients back off."""
+        return {"Retry-After": str(self.retry_after)}
 
 
 class InvalidInputError(LawgateError):

@@ -15,7 +15,15 @@ from sqlalchemy.orm import Session
 from lawgate.auditlog.models import AuditEntryRow
 from lawgate.intake.models import RequestRow, TargetRow
 from tests.conftest import corpus_params
-from tests.factories import FBI, load_case, post_request, register, request_body
+from tests.factories import (
+    FBI,
+    get_status,
+    load_case,
+    post_request,
+    register,
+    request_body,
+    signed,
+)
 from tests.test_domain import REQUIRED
 
 
@@ -41,9 +49,7 @@ def test_every_corpus_request_is_stored_and_answers_its_state(
     assert answer.status_code == 201, answer.text
     request_id = answer.json()["id"]
     assert re.fullmatch(r"LG-[A-Z2-7]{8}", request_id)
-    status = client.get(
-        f"/api/v1/requests/{request_id}", headers={"X-Lawgate-Agency": case["agency"]["id"]}
-    )
+    status = get_status(client, request_id, case["agency"]["id"])
     assert status.status_code == 200
     assert status.json()["state"] == "in_review"
     assert status.json()["decision"] is None
@@ -127,20 +133,24 @@ def test_a_body_that_is_not_json_is_refused(client: TestClient, session: Session
     answer = client.post(
         "/api/v1/requests",
         content=b"{not json",
-        headers={"X-Lawgate-Agency": FBI["id"], "Content-Type": "application/json"},
+        headers={"Content-Type": "application/json"},
+        auth=signed(),
     )
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["field"] == "body"
     assert stored_requests(session) == 0
 
 
-def test_an_unidentified_or_unknown_agency_gets_401(client: TestClient, session: Session) -> None:
+def test_an_unsigned_call_or_an_unregistered_key_gets_401(
+    client: TestClient, session: Session
+) -> None:
     register(session)
     anonymous = client.post("/api/v1/requests", json=request_body())
     assert anonymous.status_code == 401
-    assert "X-Lawgate-Agency" in anonymous.json()["errors"][0]["message"]
+    assert "not signed" in anonymous.json()["errors"][0]["message"]
     unknown = post_request(client, request_body(), "xx-nobody")
     assert unknown.status_code == 401
+    assert "'xx-nobody-test' is not registered" in unknown.json()["errors"][0]["message"]
     assert stored_requests(session) == 0
 
 
@@ -159,9 +169,9 @@ def test_an_agency_sees_only_its_own_requests(client: TestClient, session: Sessi
     register(session)
     register(session, {**FBI, "id": "us-ca-lasd", "name": "LASD", "domains": ["lasd.org"]})
     request_id = post_request(client, request_body()).json()["id"]
-    other = client.get(f"/api/v1/requests/{request_id}", headers={"X-Lawgate-Agency": "us-ca-lasd"})
+    other = get_status(client, request_id, "us-ca-lasd")
     assert other.status_code == 404
-    missing = client.get("/api/v1/requests/LG-AAAAAAAA", headers={"X-Lawgate-Agency": FBI["id"]})
+    missing = get_status(client, "LG-AAAAAAAA")
     assert missing.status_code == 404
 
 

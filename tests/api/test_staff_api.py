@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from lawgate.api.app import create_app
 from lawgate.config import Settings
-from tests.factories import STAFF, post_request, register, request_body
+from tests.factories import STAFF, get_status, post_request, register, request_body
 
 PARTIAL = {
     "outcome": "partial",
@@ -72,9 +72,7 @@ def test_a_decision_moves_the_case_and_the_agency_sees_it(
     answer = decide(client, request_id, PARTIAL, "content needs a warrant")
     assert answer.status_code == 200, answer.text
     assert answer.json()["state"] == "partially_approved"
-    seen = client.get(
-        f"/api/v1/requests/{request_id}", headers={"X-Lawgate-Agency": "us-doj-fbi-nyfo"}
-    ).json()
+    seen = get_status(client, request_id).json()
     assert seen["state"] == "partially_approved"
     assert seen["decision"]["categories"]["content"] == "deny"
     detail = client.get(f"/api/v1/staff/requests/{request_id}", headers=STAFF).json()
@@ -200,7 +198,5 @@ def test_intake_stores_the_policy_recommendation_and_the_queue_shows_it(
         "content": "deny",
     }
     assert {r["code"] for r in recommended["reasons"]} == {"instrument_insufficient"}
-    seen = client.get(
-        f"/api/v1/requests/{subpoena}", headers={"X-Lawgate-Agency": "us-doj-fbi-nyfo"}
-    ).json()
+    seen = get_status(client, subpoena).json()
     assert seen["decision"] is None, "the agency never sees the internal recommendation"

@@ -265,3 +265,17 @@ def test_open_package_refuses_existing_files(
 def test_open_package_refuses_bad_identity(tmp_path: Path) -> None:
     with pytest.raises(SealingError, match="AGE-SECRET-KEY-1"):
         open_package(tmp_path / "x.age", "age1abc", tmp_path / "into")
+
+
+def test_x25519_keys_that_happen_to_begin_age1pq_are_accepted() -> None:
+    """About 1 key in 1024 starts "age1pq"; only the post-quantum HRP "age1pq1" is refused."""
+    found = None
+    for _ in range(20_000):
+        candidate = str(x25519.Identity.generate().to_public())
+        if candidate.startswith("age1pq"):
+            found = candidate
+            break
+    assert found is not None
+    assert str(parse_recipient(found)) == found
+    with pytest.raises(SealingError, match="X25519"):
+        parse_recipient("age1pq1" + found[7:])

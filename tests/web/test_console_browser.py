@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 from sqlalchemy.orm import Session
 
-from tests.factories import FBI, STAFF, register, request_body
+from tests.factories import FBI, STAFF, register, request_body, signed
 
 DE = {
     "id": "de-sta-berlin",
@@ -22,7 +22,7 @@ DE = {
 
 def submit(base: str, body: dict[str, Any], agency: str) -> str:
     """Submit over real HTTP as an agency."""
-    answer = httpx.post(f"{base}/api/v1/requests", json=body, headers={"X-Lawgate-Agency": agency})
+    answer = httpx.post(f"{base}/api/v1/requests", json=body, auth=signed(agency))
     assert answer.status_code == 201, answer.text
     return str(answer.json()["id"])
 

@@ -20,6 +20,7 @@ from lawgate.auditlog import publish
 from lawgate.config import Settings
 from lawgate.errors import LawgateError
 from lawgate.policy.packs import default_packs
+from lawgate.portal import views as portal_views
 from lawgate.store.session import make_engine, session_factory, transaction
 from lawgate.web import views
 
@@ -27,8 +28,12 @@ STATIC = Path(views.__file__).parent / "static"
 LOGGER = logging.getLogger("lawgate")
 DESCRIPTION = (
     "Agencies submit requests for user data and follow them; staff review them. "
-    "Agency calls identify the agency with the X-Lawgate-Agency header until RFC 9421 "
-    "signatures arrive; staff calls name the reviewer in X-Lawgate-Staff and are loopback-only."
+    "Every agency call carries an RFC 9421 HTTP Message Signature made with the agency's "
+    'registered Ed25519 key (keyid = the key id; tag="lawgate"; covering @method, @target-uri '
+    "and content-digest, the RFC 9530 sha-256 or sha-512 of the body, even when empty; created "
+    "no more than 300 s ago; a nonce used once). Unsigned, invalid, expired, replayed, revoked or "
+    "unknown-key calls get 401 naming the reason. `lawgate client` signs for you. "
+    "Staff calls name the reviewer in X-Lawgate-Staff and are loopback-only."
 )
 
 
@@ -75,5 +80,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(staff.router)
     app.include_router(public_log.router)
     app.include_router(views.router)
+    app.include_router(portal_views.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from lawgate.config import Settings
 from lawgate.domain import Agency
 from lawgate.errors import ForbiddenError, UnauthenticatedError
-from lawgate.intake import services as intake
+from lawgate.intake import signatures
 from lawgate.store.session import transaction
 
 STAFF_NAME_MAX = 120
@@ -31,16 +31,39 @@ def session(request: Request) -> Iterator[Session]:
         yield db
 
 
-DbSession = Annotated[Session, Depends(session)]
+DbSession = Annotated[Session, Depends(session, scope="function")]
+"""Committed before the response is sent: a 201 means the request is stored."""
 AppSettings = Annotated[Settings, Depends(settings)]
 
 
+def sessions(request: Request) -> sessionmaker[Session]:
+    """The session factory, for work that must commit apart from the request's transaction."""
+    factory: sessionmaker[Session] = request.app.state.sessions
+    return factory
+
+
+Sessions = Annotated[sessionmaker[Session], Depends(sessions)]
+
+
+async def raw_body(request: Request) -> bytes:
+    """The body exactly as received (Starlette keeps it for the route's own parsing)."""
+    return await request.body()
+
+
+def target_uri(request: Request) -> str:
+    """The absolute URL as the client sent it (undecoded path), which `@target-uri` covers."""
+    raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode("utf-8")
+    query: bytes = request.scope.get("query_string") or b""
+    suffix = "?" + query.decode("latin-1") if query else ""
+    return f"{request.url.scheme}://{request.url.netloc}{raw_path.decode('latin-1')}{suffix}"
+
+
 def agency(
-    db: DbSession,
-    x_lawgate_agency: Annotated[str | None, Header(description="Registered agency id")] = None,
+    request: Request, factory: Sessions, body: Annotated[bytes, Depends(raw_body)]
 ) -> Agency:
-    """The calling agency; a stand-in until RFC 9421 signatures replace this header."""
-    return intake.authenticate_agency(db, x_lawgate_agency)
+    """The calling agency, proven by its RFC 9421 signature; 401 naming the reason otherwise."""
+    message = signatures.HttpMessage(request.method, target_uri(request), request.headers, body)
+    return signatures.verify_request(factory, message).agency
 
 
 def is_loopback(host: str | None) -> bool:

@@ -9,9 +9,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from lawgate.errors import LawgateError, describe
+from lawgate.errors import LawgateError, RateLimitedError, describe
+from lawgate.intake import ratelimit
+from lawgate.store.base import utcnow
+from lawgate.store.session import transaction
 
 LOGGER = logging.getLogger("lawgate.api")
 
@@ -32,24 +36,35 @@ def wants_page(request: Request) -> bool:
     return request.url.path.startswith("/console")
 
 
-def error_page(status: int, message: str) -> HTMLResponse:
+def error_page(status: int, message: str, headers: dict[str, str] | None = None) -> HTMLResponse:
     """A plain error page for the console."""
     page = (
         f"<!doctype html><html lang=en><meta charset=utf-8><title>{status} · lawgate</title>"
         f'<link rel=stylesheet href="/static/console.css"><main><h1>{status}</h1>'
         f'<p>{html.escape(message)}</p><p><a href="/console">Back to the queue</a></p></main>'
     )
-    return HTMLResponse(page, status_code=status)
+    return HTMLResponse(page, status_code=status, headers=headers)
 
 
 async def _lawgate(request: Request, exc: Exception) -> Response:
     """Our own errors keep their status and field."""
     assert isinstance(exc, LawgateError)
     if wants_page(request):
-        return error_page(exc.status, exc.message)
+        return error_page(exc.status, exc.message, exc.headers())
     diag = exc.diagnostics()
     body = error_body([{"field": diag["field"] or "", "message": diag["message"] or ""}])
-    return JSONResponse(body, status_code=exc.status)
+    return JSONResponse(body, status_code=exc.status, headers=exc.headers())
+
+
+async def _rate_limited(request: Request, exc: Exception) -> Response:
+    """429 as usual, but logged first: the submission's own transaction was rolled back."""
+    assert isinstance(exc, RateLimitedError)
+    try:
+        with transaction(request.app.state.sessions) as db:
+            ratelimit.record_refusal(db, exc, utcnow())
+    except (LawgateError, SQLAlchemyError):  # the refusal stands; the server log says why
+        LOGGER.exception("could not log the rate-limit refusal of %s", exc.agency_id)
+    return await _lawgate(request, exc)
 
 
 async def _http(_request: Request, exc: Exception) -> JSONResponse:
@@ -70,5 +85,6 @@ def install(app: FastAPI) -> None:
     """Register the handlers on an application."""
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(LawgateError, _lawgate)
+    app.add_exception_handler(RateLimitedError, _rate_limited)
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(Exception, _unexpected)

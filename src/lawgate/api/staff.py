@@ -1,17 +1,20 @@
-"""The staff API: the queue, one case, and recording a decision."""
+"""The staff API: the queue, one case, recording emergency call-backs and decisions."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from lawgate.api.deps import DbSession, StaffMember
+from lawgate.api.deps import AppSettings, DbSession, StaffMember
+from lawgate.cases import callbacks
 from lawgate.cases import services as cases
-from lawgate.cases.schemas import CaseDetail, CaseSummary
+from lawgate.cases.schemas import CallbackRecord, CaseDetail, CaseSummary
 from lawgate.cases.workflow import CaseState
-from lawgate.domain import CountryCode, Decision, RequestKind
+from lawgate.domain import CallbackStatus, CountryCode, Decision, Outcome, RequestKind
+from lawgate.store.base import utcnow
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
 
@@ -32,6 +35,28 @@ class DecisionRecorded(BaseModel):
     state: CaseState
 
 
+class CallbackForm(BaseModel):
+    """A call made to the agency's registered number about an emergency request."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    number_called: Annotated[str, Field(min_length=1, max_length=64)]
+    outcome: Literal["confirmed", "failed"]
+    called_at: AwareDatetime | None = None
+    """When the call was made; now if omitted."""
+    spoke_to: Annotated[str, Field(max_length=200)] = ""
+    note: Annotated[str, Field(max_length=5000)] = ""
+
+
+class CallbackRecorded(BaseModel):
+    """The recorded call, the status the policy now sees, and its new recommendation."""
+
+    id: str
+    callback: CallbackRecord
+    status: CallbackStatus
+    recommendation: Outcome | None
+
+
 @router.get("/requests")
 def queue(
     db: DbSession,
@@ -40,9 +65,12 @@ def queue(
     country: Annotated[CountryCode | None, Query()] = None,
     kind: RequestKind | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    sort: Literal["deadline", "risk"] = "deadline",
 ) -> list[CaseSummary]:
-    """The queue, soonest deadline first, optionally filtered."""
-    where = cases.CaseFilter(state=state, country=country, kind=kind, limit=limit)
+    """The queue, open cases first, by deadline or by fraud-signal score; optionally filtered."""
+    where = cases.CaseFilter(
+        state=state, country=country, kind=kind, limit=limit, by_risk=sort == "risk"
+    )
     return cases.list_cases(db, where)
 
 
@@ -50,6 +78,28 @@ def queue(
 def detail(request_id: str, db: DbSession, _staff: StaffMember) -> CaseDetail:
     """One request with its decisions and audit trail."""
     return cases.case_detail(db, request_id)
+
+
+@router.post("/requests/{request_id}/callbacks", status_code=201)
+def record_callback(
+    request_id: str, form: CallbackForm, db: DbSession, staff: StaffMember, cfg: AppSettings
+) -> CallbackRecorded:
+    """Record a call to the registry's number; the policy is re-run with its outcome."""
+    call = callbacks.Call(
+        number_called=form.number_called,
+        outcome=CallbackStatus(form.outcome),
+        called_at=(form.called_at or utcnow()).astimezone(dt.UTC),
+        spoke_to=form.spoke_to,
+        note=form.note,
+    )
+    done = callbacks.record_callback(db, request_id, call, staff, cfg.policy)
+    outcome = done.recommendation.outcome if done.recommendation else None
+    return CallbackRecorded(
+        id=request_id,
+        callback=done.callback,
+        status=cases.callback_status(db, request_id),
+        recommendation=outcome,
+    )
 
 
 @router.post("/requests/{request_id}/decision")

@@ -7,7 +7,8 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict
 
 from lawgate.cases.workflow import CaseState, is_answered
-from lawgate.domain import Decision, Outcome, Request
+from lawgate.domain import CallbackStatus, Decision, Outcome, Request
+from lawgate.intake.signals import Signal, band
 
 
 class CaseSummary(BaseModel):
@@ -27,6 +28,13 @@ class CaseSummary(BaseModel):
     target_count: int
     categories: list[str]
     recommendation: Outcome | None = None
+    signal_score: int = 0
+    """The combined fraud-signal score, 0 to 100 (see lawgate.intake.signals)."""
+
+    @property
+    def risk(self) -> str:
+        """The signal score in words: low, elevated or high."""
+        return band(self.signal_score)
 
     @property
     def answered(self) -> bool:
@@ -61,6 +69,20 @@ class TrailEntry(BaseModel):
     at: dt.datetime
 
 
+class CallbackRecord(BaseModel):
+    """Staff's call to the agency's registered number about an emergency request."""
+
+    model_config = ConfigDict(frozen=True)
+
+    called_by: str
+    number_called: str
+    called_at: dt.datetime
+    outcome: CallbackStatus
+    spoke_to: str
+    note: str
+    recorded_at: dt.datetime
+
+
 class CaseDetail(BaseModel):
     """Everything a reviewer needs about one request."""
 
@@ -70,6 +92,14 @@ class CaseDetail(BaseModel):
     request: Request
     decisions: list[RecordedDecision]
     trail: list[TrailEntry]
+    signals: list[Signal] = []
+    """Fraud signals found at intake, heaviest first; their capped sum is summary.signal_score."""
+    callbacks: list[CallbackRecord] = []
+    """Call-backs recorded for an emergency request, oldest first."""
+    callback: CallbackStatus = CallbackStatus.NOT_DONE
+    """What the latest call-back established: the policy's verification.callback."""
+    registry_callback_phone: str = ""
+    """The number staff must call: the agency registry's, never one from the request."""
 
 
 class AgencyStatus(BaseModel):

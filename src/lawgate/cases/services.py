@@ -10,9 +10,10 @@ from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from lawgate.auditlog import log
-from lawgate.cases.models import CaseRow, DecisionRow
+from lawgate.cases.models import CallbackRow, CaseRow, DecisionRow
 from lawgate.cases.schemas import (
     AgencyStatus,
+    CallbackRecord,
     CaseDetail,
     CaseSummary,
     RecordedDecision,
@@ -26,9 +27,17 @@ from lawgate.cases.workflow import (
     CaseState,
     check_transition,
 )
-from lawgate.domain import PRESERVATION_KINDS, Decision, Outcome, Request
+from lawgate.domain import (
+    PRESERVATION_KINDS,
+    CallbackStatus,
+    Decision,
+    Outcome,
+    Request,
+    RequestKind,
+)
 from lawgate.errors import ConflictError, InvalidInputError, LawgateError, NotFoundError
 from lawgate.intake.models import AgencyRow, RequestCategoryRow, RequestRow, TargetRow
+from lawgate.intake.signals import Signal
 from lawgate.policy import engine
 from lawgate.policy.config import PolicyConfig
 from lawgate.policy.facts import PolicyInput
@@ -46,6 +55,8 @@ class CaseFilter:
     kind: str | None = None
     agency_id: str | None = None
     limit: int = 500
+    by_risk: bool = False
+    """Order open cases by fraud-signal score, highest first, instead of by deadline."""
 
 
 def open_case(session: Session, request_id: str, deadline: dt.datetime) -> CaseRow:
@@ -80,6 +91,23 @@ def recommend(
     session: Session, request_id: str, source: PolicyInput, config: PolicyConfig
 ) -> Decision | None:
     """Store the policy's recommendation; if the policy cannot decide, say so and let people."""
+    decision = _evaluate(session, request_id, source, config, "request:policy:evaluated")
+    if decision is not None:
+        transition(session, request_id, CaseState.EVALUATED, POLICY_ACTOR)
+    return decision
+
+
+def reevaluate(
+    session: Session, request_id: str, source: PolicyInput, config: PolicyConfig
+) -> Decision | None:
+    """Store a fresh recommendation once a fact lawgate checks itself (a call-back) has changed."""
+    return _evaluate(session, request_id, source, config, "request:policy:reevaluated")
+
+
+def _evaluate(
+    session: Session, request_id: str, source: PolicyInput, config: PolicyConfig, event: str
+) -> Decision | None:
+    """Evaluate and store a recommendation, or log that the policy could not decide."""
     try:
         decision = engine.evaluate(source, config)
     except (LawgateError, ValidationError) as exc:
@@ -93,10 +121,8 @@ def recommend(
         return None
     session.add(_decision_row(request_id, decision, "policy", POLICY_ACTOR, ""))
     session.flush()
-    log.append(
-        session, "request:policy:evaluated", POLICY_ACTOR, request_id, {"outcome": decision.outcome}
-    )
-    transition(session, request_id, CaseState.EVALUATED, POLICY_ACTOR)
+    details = {"outcome": decision.outcome, "callback": source.verification.callback}
+    log.append(session, event, POLICY_ACTOR, request_id, details)
     return decision
 
 
@@ -109,6 +135,7 @@ def record_decision(
         allowed = " or ".join(sorted(DECIDABLE))
         raise ConflictError(f"request {request_id} is '{case.state}'; decisions need {allowed}")
     _check_categories(session, request_id, decision)
+    _check_callback(session, request_id, decision)
     session.add(_decision_row(request_id, decision, "reviewer", actor, note))
     session.flush()
     log.append(
@@ -136,6 +163,61 @@ def _check_categories(session: Session, request_id: str, decision: Decision) -> 
             f"(missing: {missing}; not requested: {extra})",
             "categories",
         )
+
+
+def _check_callback(session: Session, request_id: str, decision: Decision) -> None:
+    """B8: an emergency disclosure is granted only after a confirmed call-back to the registry."""
+    if decision.outcome not in (Outcome.APPROVE, Outcome.PARTIAL):
+        return
+    kind = session.scalar(select(RequestRow.kind).where(RequestRow.id == request_id))
+    if kind != RequestKind.EMERGENCY_DISCLOSURE:
+        return
+    latest = latest_callback(session, request_id)
+    needed = (
+        f"request {request_id} is an emergency disclosure: it can be granted only after a "
+        "confirmed call-back to the agency's registered number"
+    )
+    if latest is None:
+        raise ConflictError(f"{needed}, and no call-back is recorded", "callbacks")
+    if latest.outcome != CallbackStatus.CONFIRMED:
+        raise ConflictError(
+            f"{needed}; the latest call-back ({latest.called_by}, "
+            f"{as_utc(latest.called_at):%Y-%m-%d %H:%M} UTC) {latest.outcome}",
+            "callbacks",
+        )
+
+
+def latest_callback(session: Session, request_id: str) -> CallbackRow | None:
+    """The most recent call made about a request: only it speaks for the agency now."""
+    query = select(CallbackRow).where(CallbackRow.request_id == request_id)
+    query = query.order_by(CallbackRow.called_at.desc(), CallbackRow.id.desc()).limit(1)
+    return session.scalars(query).first()
+
+
+def callback_status(session: Session, request_id: str) -> CallbackStatus:
+    """The policy's verification.callback: from the latest recorded call, never the request."""
+    latest = latest_callback(session, request_id)
+    return CallbackStatus(latest.outcome) if latest else CallbackStatus.NOT_DONE
+
+
+def callback_record(row: CallbackRow) -> CallbackRecord:
+    """The API and console form of a stored call-back."""
+    return CallbackRecord(
+        called_by=row.called_by,
+        number_called=row.number_called,
+        called_at=as_utc(row.called_at),
+        outcome=CallbackStatus(row.outcome),
+        spoke_to=row.spoke_to,
+        note=row.note,
+        recorded_at=as_utc(row.recorded_at),
+    )
+
+
+def _callbacks(session: Session, request_id: str) -> list[CallbackRecord]:
+    """Every call-back recorded for a request, in the order the calls were made."""
+    query = select(CallbackRow).where(CallbackRow.request_id == request_id)
+    order = query.order_by(CallbackRow.called_at, CallbackRow.id)
+    return [callback_record(row) for row in session.scalars(order)]
 
 
 def _decision_row(
@@ -194,6 +276,7 @@ def _to_summary(
         target_count=count,
         categories=sorted(c.category for c in request.categories),
         recommendation=Outcome(recommended) if recommended else None,
+        signal_score=request.signal_score,
     )
 
 
@@ -215,7 +298,9 @@ def list_cases(session: Session, where: CaseFilter | None = None) -> list[CaseSu
         query = query.where(RequestRow.kind == where.kind)
     if where.agency_id is not None:
         query = query.where(RequestRow.agency_id == where.agency_id)
-    query = query.order_by(_answered_last(), CaseRow.deadline, RequestRow.id).limit(where.limit)
+    first = RequestRow.signal_score.desc() if where.by_risk else CaseRow.deadline
+    query = query.order_by(_answered_last(), first, CaseRow.deadline, RequestRow.id)
+    query = query.limit(where.limit)
     return [_to_summary(*row) for row in session.execute(query).all()]
 
 
@@ -264,11 +349,16 @@ def case_detail(session: Session, request_id: str) -> CaseDetail:
         TrailEntry(index=e.index, event=e.event, actor=e.actor, at=as_utc(e.at))
         for e in log.entries_for(session, request_id)
     ]
+    agency = session.get(AgencyRow, request_row.agency_id)
     return CaseDetail(
         summary=_to_summary(*row),
         request=Request.model_validate(request_row.body),
         decisions=_decisions(session, request_id),
         trail=trail,
+        signals=[Signal.model_validate(s) for s in request_row.signals],
+        callbacks=_callbacks(session, request_id),
+        callback=callback_status(session, request_id),
+        registry_callback_phone=agency.callback_phone if agency else "",
     )
 
 

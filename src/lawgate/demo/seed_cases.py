@@ -13,11 +13,13 @@ import yaml
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.orm import Session
 
+from lawgate.cases import callbacks
 from lawgate.cases import services as cases
 from lawgate.cases.workflow import CaseState
 from lawgate.config import Settings
 from lawgate.demo import agency_keys
-from lawgate.domain import Agency, Request
+from lawgate.domain import Agency, CallbackStatus, Request
+from lawgate.intake import keys
 from lawgate.intake import services as intake
 
 DEMO_FILE = Path(__file__).with_name("demo_cases.yml")
@@ -100,6 +102,8 @@ def seed(
         fields = {k: v for k, v in record.items() if k != "officer"}
         fields["age_recipient"] = agency_keys.demo_recipient(settings.home, record["id"])
         intake.register_agency(session, Agency.model_validate(fields), "system:demo")
+        api_key = agency_keys.demo_api_key(settings.home, record["id"])
+        keys.add_key(session, record["id"], f"{record['id']}-demo", api_key, "system:demo")
     now = dt.datetime.now(dt.UTC)
     made: list[str] = []
     for number, case in enumerate(plan["cases"], start=1):
@@ -108,12 +112,50 @@ def seed(
         request = build_request(agency, fields, number)
         received = now - dt.timedelta(days=float(case["days_ago"]))
         sender = intake.get_agency(session, agency["id"])
-        request_id = intake.submit_request(session, request, sender, settings, received)
+        request_id = intake.submit_request(
+            session,
+            request,
+            sender,
+            settings,
+            received,
+            submitted_via="demo",
+            document_sha256=_uploaded(request, case),
+        )
+        _call_back(session, settings, request_id, case, received, sender)
         _rule(session, request_id, case)
         made.append(request_id)
         if progress:
             progress(number, len(plan["cases"]))
     return made
+
+
+def _uploaded(request: Request, case: dict[str, Any]) -> str | None:
+    """The hash of the document the demo agency 'uploaded': the one described, unless planned."""
+    if case.get("uploaded_document") == "mismatch":
+        return hashlib.sha256(b"not the document the request describes").hexdigest()
+    return request.legal_process.document_sha256
+
+
+def _call_back(
+    session: Session,
+    settings: Settings,
+    request_id: str,
+    case: dict[str, Any],
+    received: dt.datetime,
+    agency: Agency,
+) -> None:
+    """Record the planned call to the agency's registered number, as a reviewer would."""
+    plan = case.get("callback")
+    if not plan:
+        return
+    call = callbacks.Call(
+        number_called=agency.callback_phone,
+        outcome=CallbackStatus(plan["outcome"]),
+        called_at=received + dt.timedelta(minutes=float(plan["after_minutes"])),
+        spoke_to=plan.get("spoke_to", ""),
+        note=plan.get("note", ""),
+    )
+    callbacks.record_callback(session, request_id, call, DEMO_REVIEWER, settings.policy)
 
 
 def _rule(session: Session, request_id: str, case: dict[str, Any]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import hashlib
 import secrets
@@ -22,9 +23,11 @@ from lawgate.errors import (
     ForbiddenError,
     InvalidInputError,
     NotFoundError,
-    UnauthenticatedError,
 )
+from lawgate.intake import ratelimit, signals
+from lawgate.intake.history import History, history_of
 from lawgate.intake.models import AgencyRow, RequestCategoryRow, RequestRow, TargetRow
+from lawgate.intake.signals import Assessment, Channel, Submission
 from lawgate.policy.facts import PolicyInput
 from lawgate.store.base import utcnow
 
@@ -74,16 +77,6 @@ def list_agencies(session: Session) -> list[Agency]:
     return [_agency(row) for row in session.scalars(select(AgencyRow).order_by(AgencyRow.id))]
 
 
-def authenticate_agency(session: Session, agency_id: str | None) -> Agency:
-    """The stand-in sender check: the caller names a registered agency (signed API comes later)."""
-    if not agency_id:
-        raise UnauthenticatedError("no agency identified; send the X-Lawgate-Agency header")
-    row = session.get(AgencyRow, agency_id)
-    if row is None:
-        raise UnauthenticatedError(f"agency {agency_id!r} is not registered")
-    return _agency(row)
-
-
 def submit_request(
     session: Session,
     request: Request,
@@ -91,26 +84,44 @@ def submit_request(
     settings: Settings,
     received_at: dt.datetime | None = None,
     actor: str | None = None,
+    *,
+    submitted_via: Channel = "api",
+    officer_id: int | None = None,
+    document_sha256: str | None = None,
 ) -> str:
-    """Store a request from an authenticated agency and queue it for review; returns its id."""
+    """Store a request from an authenticated agency and queue it for review; returns its id.
+
+    Every channel files through here, so the rate limit and the fraud signals apply to all.
+    """
     if request.agency_id != sender.id:
         raise ForbiddenError(
             f"agency_id {request.agency_id!r} differs from the authenticated agency {sender.id!r}",
             "agency_id",
         )
+    if submitted_via not in ratelimit.EXEMPT_CHANNELS:
+        ratelimit.check(session, sender.id, settings.rate_limit_per_hour, utcnow())
     _check_preservation_ref(session, request, sender.id)
     request_id = new_request_id()
     received_at = received_at or utcnow()
     body = request.model_dump(mode="json", by_alias=True)
     digest = hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
-    session.add(_request_row(request_id, request, body, digest, received_at))
+    submission = Submission(request, sender, History(), received_at, document_sha256, submitted_via)
+    row = _request_row(request_id, request, body, digest, received_at)
+    screened = _screen(session, submission, row, officer_id)
+    session.add(row)
     session.flush()
     log.append(
         session,
         "request:received",
         actor or f"agency:{sender.id}",
         request_id,
-        {"body_sha256": digest, "kind": request.kind, "country": request.country},
+        {
+            "body_sha256": digest,
+            "kind": request.kind,
+            "country": request.country,
+            "via": submitted_via,
+            "signal_score": screened.score,
+        },
     )
     cases.open_case(session, request_id, deadline_for(request, received_at, settings.policy))
     cases.transition(session, request_id, CaseState.VERIFIED, SYSTEM_ACTOR)
@@ -120,6 +131,26 @@ def submit_request(
     cases.recommend(session, request_id, source, settings.policy)
     cases.transition(session, request_id, CaseState.IN_REVIEW, SYSTEM_ACTOR)
     return request_id
+
+
+def _screen(
+    session: Session, submission: Submission, row: RequestRow, officer_id: int | None
+) -> Assessment:
+    """Weigh a new request's fraud signals against its history and note them, with its channel."""
+    uploaded = submission.document_sha256
+    if uploaded is not None and not signals.SHA256_HEX.fullmatch(uploaded):
+        raise InvalidInputError(
+            f"the uploaded document's hash {uploaded!r} is not 64 lowercase hex digits", "document"
+        )
+    email = submission.request.officer.email
+    history = history_of(session, submission.agency.id, email, submission.received_at)
+    screened = signals.assess(dataclasses.replace(submission, history=history))
+    row.submitted_via = submission.submitted_via
+    row.officer_id = officer_id
+    row.document_sha256 = uploaded
+    row.signals = screened.as_json()
+    row.signal_score = screened.score
+    return screened
 
 
 def _prior_extensions(session: Session, request: Request) -> int:

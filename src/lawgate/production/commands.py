@@ -15,6 +15,7 @@ from lawgate import boot
 from lawgate.auditlog import publish
 from lawgate.config import load_settings
 from lawgate.errors import LawgateError
+from lawgate.production.delivery import productions_dir
 from lawgate.production.keys import DEFAULT_PRINCIPAL, ensure_platform_key
 from lawgate.production.package import verify_package
 from lawgate.production.produce import Production
@@ -71,11 +72,21 @@ def _rows_bar() -> Progress:
 
 def produce(
     request_id: Annotated[str, typer.Argument(help="The approved request to produce")],
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write REQUEST_ID.age into")],
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Folder to write REQUEST_ID.age into; default $LAWGATE_HOME/productions, "
+            "where the agency API serves it from",
+        ),
+    ] = None,
 ) -> None:
     """Collect exactly what was approved and seal it for the requesting agency."""
     try:
         settings = load_settings()
+        if out_dir is None:
+            out_dir = productions_dir(settings.home)
+            out_dir.mkdir(parents=True, exist_ok=True)
         store = boot.open_store(settings)
         key, _ = ensure_platform_key(settings.home)
         marketplace = sa.create_engine(settings.marketplace_url)

@@ -41,7 +41,9 @@ def parse_recipient(text: str) -> Any:
             "SSH keys are not accepted as age recipients; ask the agency for an age1... key",
             field="age_recipient",
         )
-    if not value.startswith(RECIPIENT_PREFIX) or value.startswith("age1pq"):
+    # Post-quantum recipients use the HRP "age1pq" and then the separator "1", which bech32
+    # data never contains; an X25519 key may itself begin "age1pq".
+    if not value.startswith(RECIPIENT_PREFIX) or value.startswith("age1pq1"):
         raise SealingError(
             f"an age recipient must be an X25519 key starting with {RECIPIENT_PREFIX!r}",
             field="age_recipient",

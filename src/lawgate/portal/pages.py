@@ -1,0 +1,130 @@
+"""How the portal answers: templates, cookies, hardened headers, and errors as readable pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
+
+from lawgate.errors import LawgateError, UnauthenticatedError
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+templates = Jinja2Templates(directory=HERE / "templates")
+
+SESSION_COOKIE = "lawgate_portal"
+LOGIN_COOKIE = "lawgate_portal_login"
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; "
+        "object-src 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def until(deadline: dt.datetime, now: dt.datetime) -> str:
+    """A deadline as a person reads it: 'in 3 days', '5 hours overdue'."""
+    seconds = (deadline - now).total_seconds()
+    hours = abs(seconds) / 3600
+    amount = f"{round(hours)} hours" if hours < 48 else f"{round(hours / 24)} days"
+    return f"in {amount}" if seconds >= 0 else f"{amount} overdue"
+
+
+def words(value: object) -> str:
+    """An enum value as words: 'search_warrant' reads 'search warrant'."""
+    return str(getattr(value, "value", value)).replace("_", " ")
+
+
+templates.env.filters["until"] = until
+templates.env.filters["words"] = words
+
+
+class LoginRequiredError(UnauthenticatedError):
+    """No valid session: the officer is sent to the login page."""
+
+
+def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    """A page from the portal's own templates."""
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def error_page(request: Request, status: int, message: str) -> Response:
+    """An error a person can read, with a way back."""
+    return render(request, "error.html", {"status": status, "message": message}, status)
+
+
+def secure_cookies(request: Request) -> bool:
+    """Secure cookies everywhere but this machine, where tests and demos use plain HTTP."""
+    return (request.url.hostname or "") not in LOCAL_HOSTS
+
+
+def set_cookie(
+    request: Request, response: Response, name: str, value: str, max_age: int, path: str
+) -> None:
+    """An HttpOnly, SameSite=Strict cookie that scripts cannot read and other sites cannot send."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path=path,
+        httponly=True,
+        samesite="strict",
+        secure=secure_cookies(request),
+    )
+
+
+def clear_cookie(request: Request, response: Response, name: str, path: str) -> None:
+    """Tell the browser to forget a cookie, with the same attributes it was set with."""
+    response.delete_cookie(
+        name, path=path, httponly=True, samesite="strict", secure=secure_cookies(request)
+    )
+
+
+def harden(response: Response) -> Response:
+    """No framing, no sniffing, and no caching of pages that show an officer's cases."""
+    for header, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(header, value)
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _as_page(request: Request, exc: Exception) -> Response:
+    """Turn an error into the page or redirect an officer should see."""
+    if isinstance(exc, LoginRequiredError):
+        return RedirectResponse("/portal/login", status_code=303)
+    if isinstance(exc, LawgateError):
+        where = f"{exc.field}: " if exc.field and exc.status == 422 else ""
+        return error_page(request, exc.status, where + exc.message)
+    if isinstance(exc, RequestValidationError):
+        return error_page(request, 422, "the request could not be read: " + str(exc.errors()))
+    assert isinstance(exc, HTTPException)
+    return error_page(request, exc.status_code, str(exc.detail))
+
+
+class PortalRoute(APIRoute):
+    """A route whose errors become portal pages, and whose answers carry the security headers."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """Wrap FastAPI's handler, dependencies included."""
+        original = super().get_route_handler()
+
+        async def handler(request: Request) -> Response:
+            try:
+                response = await original(request)
+            except (LawgateError, RequestValidationError, HTTPException) as exc:
+                response = _as_page(request, exc)
+            return harden(response)
+
+        return handler

@@ -1,0 +1,71 @@
+"""Delivery: the requesting agency downloads its sealed package; the first download delivers it.
+
+`lawgate produce` writes packages to $LAWGATE_HOME/productions/ by default, which is where the
+agency API looks for them. Every download is an audit entry with the package's SHA-256.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lawgate.auditlog import log
+from lawgate.cases import services as cases
+from lawgate.cases.workflow import CaseState
+from lawgate.errors import ConflictError, NotFoundError
+from lawgate.production.models import ProductionRow
+
+PRODUCTIONS_DIR = "productions"
+
+
+def productions_dir(home: Path) -> Path:
+    """Where sealed packages are kept for download: $LAWGATE_HOME/productions."""
+    return home / PRODUCTIONS_DIR
+
+
+@dataclass(frozen=True)
+class Package:
+    """A sealed package ready to send: its file and the digest recorded when it was sealed."""
+
+    request_id: str
+    path: Path
+    sha256: str
+    size_bytes: int
+
+    @property
+    def repr_digest(self) -> str:
+        """The RFC 9530 Repr-Digest field value, so the client can check what it received."""
+        raw = bytes.fromhex(self.sha256)
+        return f"sha-256=:{base64.b64encode(raw).decode('ascii')}:"
+
+
+def deliver(session: Session, request_id: str, home: Path, actor: str) -> Package:
+    """The request's sealed package; the first download moves the case to 'delivered'."""
+    row = session.scalars(
+        select(ProductionRow)
+        .where(ProductionRow.request_id == request_id)
+        .order_by(ProductionRow.id.desc())
+    ).first()
+    if row is None:
+        raise NotFoundError(f"request {request_id} has no sealed package yet", "id")
+    path = productions_dir(home) / row.file_name
+    if not path.is_file():
+        raise NotFoundError(
+            f"the package of {request_id} is not in this server's productions folder", "id"
+        )
+    if path.stat().st_size != row.size_bytes:
+        raise ConflictError(
+            f"the package file of {request_id} differs in size from the sealed record; "
+            "it is withheld until staff look into it"
+        )
+    state = cases.locked_state(session, request_id)
+    first = state is CaseState.PRODUCING
+    if first:
+        cases.transition(session, request_id, CaseState.DELIVERED, actor)
+    event = "production:delivered" if first else "production:downloaded"
+    log.append(session, event, actor, request_id, {"sha256": row.sha256, "bytes": row.size_bytes})
+    return Package(request_id, path, row.sha256, row.size_bytes)

@@ -1,0 +1,116 @@
+"""The console shows each request's risk and signals, and records emergency call-backs by form."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from lawgate.cases.models import CallbackRow
+from lawgate.config import Settings
+from tests.factories import request_body
+from tests.intake.helpers import emergency_body, file_request, register_agency
+
+REGISTRY = "+1 212 384 1000"
+
+
+def suspicious(session: Session, settings: Settings) -> str:
+    """A request from webmail with a foreign phone and a document that is not the one described."""
+    body = request_body(case_reference="URGENT NY-2026-00999")
+    body["officer"] = {**body["officer"], "email": "dana@gmail.com", "phone": "+44 20 7946 0958"}
+    return file_request(session, settings, body, document_sha256="ab" * 32)
+
+
+def post_call(client: TestClient, request_id: str, **fields: str) -> Any:
+    """Submit the case page's call-back form."""
+    form = {"reviewer": "Rita Reviewer", "number_called": REGISTRY, "outcome": "confirmed"}
+    return client.post(
+        f"/console/requests/{request_id}/callbacks",
+        data={**form, **fields},
+        follow_redirects=False,
+    )
+
+
+def test_the_case_page_lists_each_signal_with_its_explanation_and_the_score(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
+    register_agency(session)
+    request_id = suspicious(session, settings)
+    page = client.get(f"/console/requests/{request_id}")
+    assert page.status_code == 200
+    html = page.text
+    assert "score 100/100 · high" in html
+    for code in (
+        "document_hash_mismatch",
+        "free_webmail_sender",
+        "officer_phone_foreign",
+        "urgency_language",
+        "new_officer",
+    ):
+        assert f"<code>{code}</code>" in html
+    assert "The officer writes from dana@gmail.com, a free webmail address" in html
+    assert 'id="callbacks"' not in html, "a non-emergency has no call-back section"
+
+
+def test_the_queue_shows_risk_and_sorts_by_it(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
+    register_agency(session)
+    calm = file_request(session, settings, request_body(), document_sha256="9f" * 32)
+    risky = suspicious(session, settings)
+    by_deadline = client.get("/console").text
+    assert ">Risk" in by_deadline
+    assert 'class="risk risk-high"' in by_deadline and 'class="risk risk-low"' in by_deadline
+    by_risk = client.get("/console?sort=risk").text
+    order = re.findall(r'href="/console/requests/(LG-\w+)"', by_risk)
+    assert order == [risky, calm]
+    assert 'href="/console"' in by_risk, "the header link sorts back by deadline"
+
+
+def test_an_emergency_page_offers_the_registry_number_and_records_a_call(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
+    register_agency(session)
+    request_id = file_request(session, settings, emergency_body())
+    page = client.get(f"/console/requests/{request_id}").text
+    assert 'id="callbacks"' in page
+    assert f'<strong class="phone">{REGISTRY}</strong>' in page
+    assert "No call-back recorded yet." in page
+    answer = post_call(client, request_id, spoke_to="duty agent")
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"/console/requests/{request_id}#callbacks"
+    after = client.get(answer.headers["location"]).text
+    assert 'class="cb cb-confirmed">confirmed</span></h2>' in after
+    assert "staff:Rita Reviewer" in after and "duty agent" in after
+    assert "request:policy:reevaluated" in after
+    assert after.count("<strong>approve</strong>") == 1
+
+
+def test_the_form_refuses_a_wrong_number_on_a_readable_page(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
+    register_agency(session)
+    request_id = file_request(session, settings, emergency_body())
+    answer = post_call(client, request_id, number_called="+1 310 555 0199")
+    assert answer.status_code == 422
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "is not agency" in answer.text and "registered call-back number" in answer.text
+    nameless = post_call(client, request_id, reviewer=" ")
+    assert nameless.status_code == 422 and "name yourself" in nameless.text
+    assert session.query(CallbackRow).count() == 0
+
+
+def test_a_form_posted_from_another_site_is_refused(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
+    register_agency(session)
+    request_id = file_request(session, settings, emergency_body())
+    form = {"reviewer": "Rita", "number_called": REGISTRY, "outcome": "confirmed"}
+    for headers in ({"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}):
+        answer = client.post(
+            f"/console/requests/{request_id}/callbacks", data=form, headers=headers
+        )
+        assert answer.status_code == 403
+    assert session.query(CallbackRow).count() == 0
