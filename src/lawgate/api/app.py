@@ -22,7 +22,7 @@ from lawgate.errors import LawgateError
 from lawgate.policy.packs import default_packs
 from lawgate.portal import views as portal_views
 from lawgate.store.session import make_engine, session_factory, transaction
-from lawgate.web import views
+from lawgate.web import registry, views
 
 STATIC = Path(views.__file__).parent / "static"
 LOGGER = logging.getLogger("lawgate")
@@ -80,6 +80,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(staff.router)
     app.include_router(public_log.router)
     app.include_router(views.router)
+    app.include_router(registry.router)
     app.include_router(portal_views.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

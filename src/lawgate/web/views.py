@@ -119,7 +119,7 @@ def case_page(request: Request, request_id: str, db: DbSession) -> Response:
 
 
 @contextmanager
-def _unit(request: Request) -> Iterator[Session]:
+def committed(request: Request) -> Iterator[Session]:
     """One transaction committed before the redirect leaves, so the next page shows the change."""
     factory: sessionmaker[Session] = request.app.state.sessions
     with transaction(factory) as db:
@@ -185,6 +185,6 @@ def add_callback(
         note=note,
     )
     settings: Settings = request.app.state.settings
-    with _unit(request) as db:
+    with committed(request) as db:
         callbacks.record_callback(db, request_id, call, reviewer(reviewer_name), settings.policy)
     return RedirectResponse(f"/console/requests/{request_id}#callbacks", status_code=303)
