@@ -8,8 +8,6 @@ and ``GET /log/key`` print; the key name is the log's origin.
 
 from __future__ import annotations
 
-import os
-import threading
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -17,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lawgate import secretfiles
 from lawgate.auditlog import note
 from lawgate.auditlog.checkpoint import Checkpoint, sign_checkpoint
 from lawgate.auditlog.log import HEAD_ID, Frontier
@@ -44,23 +43,13 @@ def ensure_log_key(home: Path) -> Ed25519PrivateKey:
 
 
 def _create_key_file(path: Path) -> None:
-    """Write a new key whole, then link it into place: a racing process uses the winner's key."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """A new key, written whole; a racing process's key wins if it was first."""
     pem = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(pem)
-    try:
-        os.link(partial, path)
-    except FileExistsError:
-        pass
-    finally:
-        partial.unlink()
+    secretfiles.write_new(path, pem)
 
 
 def verifier_key(origin: str, key: Ed25519PrivateKey) -> str:

@@ -8,11 +8,11 @@ only by their owner, and registers the matching public keys.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from pyrage import x25519  # type: ignore[import-untyped]
 
+from lawgate import secretfiles
 from lawgate.intake import keys
 
 KEYS_DIR = "demo-agencies"
@@ -27,12 +27,8 @@ def demo_recipient(home: Path, agency_id: str) -> str:
     """The agency's age recipient, creating its identity file on first use."""
     path = identity_path(home, agency_id)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         identity = x25519.Identity.generate()
-        text = f"# demo identity of {agency_id}\n{identity}\n"
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-            handle.write(text)
+        secretfiles.write_new(path, f"# demo identity of {agency_id}\n{identity}\n".encode())
     lines = [
         line for line in path.read_text(encoding="ascii").splitlines() if line.startswith("AGE-")
     ]

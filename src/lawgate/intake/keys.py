@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lawgate import secretfiles
 from lawgate.auditlog import log
 from lawgate.errors import ConflictError, InvalidInputError, NotFoundError
 from lawgate.intake.models import AgencyKeyRow, AgencyRow
@@ -185,13 +185,11 @@ def generate_key_file(path: Path) -> bytes:
         serialization.NoEncryption(),
     )
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError as exc:
-        raise ConflictError(f"{path} already exists; choose another file", "out") from exc
+        written = secretfiles.write_new(path, pem)
     except OSError as exc:
         raise InvalidInputError(f"{path}: cannot be created ({exc})", "out") from exc
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(pem)
+    if not written:
+        raise ConflictError(f"{path} already exists; choose another file", "out")
     return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 

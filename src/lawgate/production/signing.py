@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import os
 import struct
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
+from lawgate import secretfiles
 from lawgate.errors import LawgateError
 
 DEFAULT_NAMESPACE = "lawgate-production"
@@ -102,9 +102,8 @@ def _signed_data(message: bytes, namespace: str, hash_name: str) -> bytes:
 
 def _write_new(path: Path, content: bytes, mode: int) -> None:
     """Write a file that must not exist yet, so an existing key is never clobbered."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(content)
+    if not secretfiles.write_new(path, content, mode):
+        raise SigningKeyError(f"refusing to overwrite existing key file {path}")
 
 
 def public_key_line(key: SigningKey, comment: str = "lawgate-production") -> str:
