@@ -25,8 +25,10 @@ from lawgate.config import Settings, load_settings, sqlite_url
 from lawgate.demo import marketplace
 from lawgate.domain import Agency, Request, RequestKind
 from lawgate.errors import LawgateError
+from lawgate.holds import commands as holds_commands
 from lawgate.intake import commands as key_commands
 from lawgate.intake import services as intake
+from lawgate.notices import commands as notice_commands
 from lawgate.policy import commands as policy_commands
 from lawgate.portal import commands as officer_commands
 from lawgate.production import commands as package_commands
@@ -46,6 +48,8 @@ app.add_typer(package_commands.app, name="package")
 app.command("produce")(package_commands.produce)
 app.add_typer(audit_commands.app, name="audit")
 app.add_typer(officer_commands.app, name="officers")
+app.add_typer(notice_commands.app, name="notices")
+app.add_typer(holds_commands.app, name="holds")
 out = Console()
 err = Console(stderr=True)
 

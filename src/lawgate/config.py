@@ -14,6 +14,7 @@ DEFAULT_PORT = 8000
 DEFAULT_LOG_ORIGIN = "lawgate.localhost/audit-log"
 DEFAULT_CHECKPOINT_SECONDS = 300
 DEFAULT_RATE_LIMIT_PER_HOUR = 60
+DEFAULT_NOTICE_FROM = "privacy@marketplace.example"
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,9 @@ class Settings:
     checkpoint_seconds: int = DEFAULT_CHECKPOINT_SECONDS
     rate_limit_per_hour: int = DEFAULT_RATE_LIMIT_PER_HOUR
     """Requests one agency may submit per hour, over every channel."""
+    smtp_url: str | None = None
+    """smtp://host:port for user notices; None writes them to $LAWGATE_HOME/outbox instead."""
+    notice_from: str = DEFAULT_NOTICE_FROM
 
     @property
     def uses_default_database(self) -> bool:
@@ -74,6 +78,17 @@ def _origin_env(name: str, default: str) -> str:
     return raw
 
 
+def _smtp_env(name: str) -> str | None:
+    """Read an smtp://host:port URL, or None when unset (notices then go to the outbox)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    host, _, port = raw.removeprefix("smtp://").partition(":")
+    if not raw.startswith("smtp://") or not host or not (port == "" or port.isdigit()):
+        raise ConfigError(f"{name}={raw!r} is not an smtp://host:port URL")
+    return raw
+
+
 def load_settings() -> Settings:
     """Build settings from the environment, failing with the variable's name on bad values."""
     home = Path(os.environ.get("LAWGATE_HOME", "") or "./var")
@@ -93,4 +108,6 @@ def load_settings() -> Settings:
         rate_limit_per_hour=_int_env(
             "LAWGATE_RATE_LIMIT_PER_HOUR", DEFAULT_RATE_LIMIT_PER_HOUR, 1, 1_000_000
         ),
+        smtp_url=_smtp_env("LAWGATE_SMTP_URL"),
+        notice_from=os.environ.get("LAWGATE_NOTICE_FROM", "").strip() or DEFAULT_NOTICE_FROM,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -20,6 +22,7 @@ def test_the_demo_seeds_signals_and_emergencies_with_and_without_a_call_back(
     built: Built, session: Session, settings: Settings, client: TestClient
 ) -> None:
     ids = seed_cases.marketplace_identities(built.url)
+    settings = dataclasses.replace(settings, marketplace_url=built.url)  # holds resolve targets
     made = seed_cases.seed(session, settings, ids)
     session.commit()
     details = [cases.case_detail(session, request_id) for request_id in made]

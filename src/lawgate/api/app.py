@@ -19,6 +19,8 @@ from lawgate.api import log as public_log
 from lawgate.auditlog import publish
 from lawgate.config import Settings
 from lawgate.errors import LawgateError
+from lawgate.holds import api as holds_api
+from lawgate.notices import views as notice_views
 from lawgate.policy.packs import default_packs
 from lawgate.portal import views as portal_views
 from lawgate.store.session import make_engine, session_factory, transaction
@@ -82,5 +84,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(views.router)
     app.include_router(registry.router)
     app.include_router(portal_views.router)
+    app.include_router(notice_views.router)
+    app.include_router(holds_api.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

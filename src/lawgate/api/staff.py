@@ -14,6 +14,7 @@ from lawgate.cases import services as cases
 from lawgate.cases.schemas import CallbackRecord, CaseDetail, CaseSummary
 from lawgate.cases.workflow import CaseState
 from lawgate.domain import CallbackStatus, CountryCode, Decision, Outcome, RequestKind
+from lawgate.holds import services as holds
 from lawgate.store.base import utcnow
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
@@ -104,8 +105,9 @@ def record_callback(
 
 @router.post("/requests/{request_id}/decision")
 def decide(
-    request_id: str, form: DecisionForm, db: DbSession, staff: StaffMember
+    request_id: str, form: DecisionForm, db: DbSession, staff: StaffMember, cfg: AppSettings
 ) -> DecisionRecorded:
-    """Record a reviewer's decision; the case moves to the state it implies."""
+    """Record a reviewer's decision; the case moves to the state it implies (holds follow it)."""
     new_state = cases.record_decision(db, request_id, form.decision, staff, form.note)
+    holds.after_decision(db, request_id, cfg, staff)
     return DecisionRecorded(id=request_id, state=new_state)

@@ -19,6 +19,7 @@ from lawgate.cases.workflow import CaseState
 from lawgate.config import Settings
 from lawgate.demo import agency_keys
 from lawgate.domain import Agency, CallbackStatus, Request
+from lawgate.holds import services as holds
 from lawgate.intake import keys
 from lawgate.intake import services as intake
 
@@ -123,6 +124,7 @@ def seed(
         )
         _call_back(session, settings, request_id, case, received, sender)
         _rule(session, request_id, case)
+        holds.after_decision(session, request_id, settings, DEMO_REVIEWER)
         made.append(request_id)
         if progress:
             progress(number, len(plan["cases"]))

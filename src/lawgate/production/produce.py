@@ -31,8 +31,9 @@ from lawgate.datamap import shipped
 from lawgate.datamap.model import DataMap
 from lawgate.datamap.resolve import Resolution, resolve_targets
 from lawgate.datamap.traverse import DateWindow, plan
-from lawgate.domain import PRESERVATION_KINDS, Agency, Request, Verdict
+from lawgate.domain import PRESERVATION_KINDS, Agency, Request, RequestKind, Verdict
 from lawgate.errors import ConflictError, InvalidInputError
+from lawgate.holds import services as holds
 from lawgate.intake import services as intake
 from lawgate.production.collect import Collector, OnProgress, Pseudonyms
 from lawgate.production.manifest import ManifestFacts, PackageScope
@@ -243,6 +244,8 @@ class Production:
                 job.request_id,
                 {"sha256": digest, "bytes": size, "rows": sum(rows.values()), "no_data": no_data},
             )
+            if job.request.kind is RequestKind.PRODUCTION and job.request.preservation_ref:
+                holds.convert_holds(session, job.request_id, self.actor)
             session.add(
                 ProductionRow(
                     request_id=job.request_id,

@@ -1,0 +1,84 @@
+"""The hold check for the platform's deletion pipeline, and the console's list of holds."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from lawgate.api.deps import DbSession, is_loopback
+from lawgate.errors import ForbiddenError
+from lawgate.holds import services
+from lawgate.holds.services import HoldSummary
+from lawgate.store.base import utcnow
+from lawgate.web.views import console_access, templates
+
+MAX_BATCH = 1000
+AccountId = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+def platform_access(request: Request) -> None:
+    """The deletion pipeline runs on this machine: the check answers only on loopback."""
+    if not is_loopback(request.client.host if request.client else None):
+        raise ForbiddenError("the hold check answers only on loopback, like the staff API")
+
+
+class HoldCheck(BaseModel):
+    """Whether an account's data must be kept, and the holds that say so."""
+
+    account: str
+    held: bool
+    holds: list[HoldSummary]
+
+
+class BatchCheck(BaseModel):
+    """Up to 1000 accounts the deletion pipeline is about to delete."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    accounts: Annotated[list[AccountId], Field(min_length=1, max_length=MAX_BATCH)]
+
+
+class BatchResult(BaseModel):
+    """One answer per distinct account, in the order asked."""
+
+    results: list[HoldCheck]
+
+
+api = APIRouter(prefix="/api/v1/holds", tags=["holds"], dependencies=[Depends(platform_access)])
+console = APIRouter(include_in_schema=False, dependencies=[Depends(console_access)])
+
+
+def _checks(db: DbSession, accounts: list[str]) -> list[HoldCheck]:
+    """Running, unexpired holds per account, as the deletion pipeline reads them."""
+    found = services.is_held(db, accounts, utcnow())
+    return [HoldCheck(account=a, held=bool(h), holds=h) for a, h in found.items()]
+
+
+@api.get("/check")
+def check(db: DbSession, account: Annotated[str, Query(min_length=1, max_length=64)]) -> HoldCheck:
+    """May this account's data be deleted? Loopback-only, for the platform's deletion pipeline.
+
+    `held` is true while an active or extended hold has not expired; delete nothing then.
+    """
+    return _checks(db, [account])[0]
+
+
+@api.post("/check")
+def check_batch(db: DbSession, form: BatchCheck) -> BatchResult:
+    """The check for up to 1000 accounts at once (422 beyond). Loopback-only, like staff calls."""
+    return BatchResult(results=_checks(db, form.accounts))
+
+
+@console.get("/console/holds", response_class=HTMLResponse)
+def holds_page(request: Request, db: DbSession) -> Response:
+    """Every preservation hold by request, so reviewers see what is kept and until when."""
+    context = {"groups": services.list_holds(db)}
+    return templates.TemplateResponse(request, "holds.html", context)
+
+
+router = APIRouter()
+router.include_router(api)
+router.include_router(console)
