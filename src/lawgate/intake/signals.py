@@ -119,7 +119,7 @@ def sender_domain(s: Submission) -> list[Signal]:
                 f"their own domains ({', '.join(registered) or 'none registered'}).",
             )
         ]
-    if any(domain == d or domain.endswith("." + d) for d in registered):
+    if webmail.on_domains(email, registered):
         return []
     return [
         _signal(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from lawgate.policy.findings import FREE_WEBMAIL
 
 MORE_WEBMAIL = frozenset(
@@ -27,3 +29,9 @@ def is_webmail(domain: str) -> bool:
         and 1 < len(labels) <= MAX_FAMILY_LABELS
         and not OFFICIAL_LABELS.intersection(labels)
     )
+
+
+def on_domains(email: str, domains: Iterable[str]) -> bool:
+    """True when the e-mail's domain is one of `domains` or a subdomain of one (case-blind)."""
+    host = email.strip().lower().rpartition("@")[2]
+    return bool(host) and any(host == d.lower() or host.endswith("." + d.lower()) for d in domains)

@@ -23,6 +23,7 @@ from lawgate.errors import (
     UnauthenticatedError,
 )
 from lawgate.intake import services as intake
+from lawgate.intake import webmail
 from lawgate.intake.models import OfficerRow
 from lawgate.store.base import as_utc, utcnow
 
@@ -99,11 +100,7 @@ def normalise_email(email: str) -> str:
 
 def domain_allowed(email: str, domains: list[str]) -> bool:
     """True when the email's domain is one of the domains, or a subdomain of one."""
-    matched = EMAIL.match(normalise_email(email))
-    if matched is None:
-        return False
-    host = matched.group(1)
-    return any(host == d.lower() or host.endswith("." + d.lower()) for d in domains)
+    return EMAIL.match(normalise_email(email)) is not None and webmail.on_domains(email, domains)
 
 
 def _check_password(password: str) -> None:
