@@ -6,7 +6,6 @@ never user data (that is the audit log's rule), so they are public like the proo
 
 from __future__ import annotations
 
-import base64
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -14,16 +13,11 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 from lawgate.api.deps import AppSettings, DbSession
-from lawgate.auditlog import publish, tree
+from lawgate.auditlog import merkle, publish, tree
 from lawgate.errors import NotFoundError
 
 router = APIRouter(prefix="/log", tags=["public log"])
 NOTE = "text/plain; charset=utf-8"
-
-
-def _b64(digest: bytes) -> str:
-    """Standard base64 of a hash."""
-    return base64.b64encode(digest).decode("ascii")
 
 
 class InclusionOut(BaseModel):
@@ -79,9 +73,9 @@ def inclusion(
     return InclusionOut(
         index=index,
         size=size,
-        leaf_hash=_b64(proof.leaf_hash),
-        root=_b64(proof.root),
-        proof=[_b64(p) for p in proof.proof],
+        leaf_hash=merkle.encode(proof.leaf_hash),
+        root=merkle.encode(proof.root),
+        proof=[merkle.encode(p) for p in proof.proof],
     )
 
 
@@ -96,9 +90,9 @@ def consistency(
     return ConsistencyOut(
         first=first,
         second=second,
-        root1=_b64(proof.root1),
-        root2=_b64(proof.root2),
-        proof=[_b64(p) for p in proof.proof],
+        root1=merkle.encode(proof.root1),
+        root2=merkle.encode(proof.root2),
+        proof=[merkle.encode(p) for p in proof.proof],
     )
 
 
@@ -108,4 +102,7 @@ def entries(
 ) -> list[EntryOut]:
     """Entries [start, end), at most 1000 per call."""
     rows = tree.entries(db, start, end)
-    return [EntryOut(index=r.index, leaf_hash=_b64(r.leaf_hash), entry=r.canonical) for r in rows]
+    return [
+        EntryOut(index=r.index, leaf_hash=merkle.encode(r.leaf_hash), entry=r.canonical)
+        for r in rows
+    ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Annotated
 
 import typer
@@ -19,11 +18,6 @@ from lawgate.store.session import session_factory, transaction
 app = typer.Typer(help="The tamper-evident audit log: verify it, prove entries, checkpoint it.")
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
-
-
-def _b64(digest: bytes) -> str:
-    """Standard base64, as checkpoints write hashes."""
-    return base64.b64encode(digest).decode("ascii")
 
 
 def _settings() -> Settings:
@@ -79,9 +73,11 @@ def proof(
             raise typer.Exit(2) from exc
     ok = merkle.verify_inclusion(found.leaf_hash, found.index, found.size, found.proof, found.root)
     out.print(f"index      {found.index}\nsize       {found.size}")
-    out.print(f"leaf hash  {_b64(found.leaf_hash)}\nroot       {_b64(found.root)}")
+    out.print(
+        f"leaf hash  {merkle.encode(found.leaf_hash)}\nroot       {merkle.encode(found.root)}"
+    )
     for number, step in enumerate(found.proof):
-        out.print(f"proof[{number}]  {_b64(step)}")
+        out.print(f"proof[{number}]  {merkle.encode(step)}")
     out.print(f"verifies   {'yes' if ok else 'NO'}")
     if not ok:
         raise typer.Exit(1)

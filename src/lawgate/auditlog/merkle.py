@@ -12,6 +12,7 @@ return False, never raise, on malformed input.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import Callable, Sequence
 
@@ -20,6 +21,11 @@ EMPTY_ROOT = hashlib.sha256(b"").digest()
 
 NodeId = tuple[int, int]
 """(level, index) of a perfect subtree."""
+
+
+def encode(digest: bytes) -> str:
+    """A hash as checkpoints, the public API and manifests write it: standard base64."""
+    return base64.b64encode(digest).decode("ascii")
 
 
 def leaf_hash(entry: bytes) -> bytes:

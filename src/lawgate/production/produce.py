@@ -9,7 +9,6 @@ entry too, leaves nothing deliverable, and the command can simply be run again.
 
 from __future__ import annotations
 
-import base64
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -21,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from lawgate.auditlog import log, publish, tree
+from lawgate.auditlog import log, merkle, publish, tree
 from lawgate.auditlog.log import Scalar
 from lawgate.cases import services as cases
 from lawgate.cases.schemas import RecordedDecision
@@ -140,8 +139,8 @@ class Production:
             return {
                 "index": index,
                 "tree_size": signed.size,
-                "leaf_hash": base64.b64encode(proof.leaf_hash).decode(),
-                "proof": [base64.b64encode(p).decode() for p in proof.proof],
+                "leaf_hash": merkle.encode(proof.leaf_hash),
+                "proof": [merkle.encode(p) for p in proof.proof],
                 "checkpoint": signed.note,
                 "verifier_key": publish.verifier_key(self.log_origin, self.log_key),
             }
