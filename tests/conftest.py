@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,11 @@ from sqlalchemy.orm import Session
 
 from lawgate.api.app import create_app
 from lawgate.config import Settings, sqlite_url
+from lawgate.staff.accounts import StaffAccount, create_staff
 from lawgate.store import migrate
 from lawgate.store.metadata import metadata
 from lawgate.store.session import make_engine, session_factory
+from tests.factories import SECOND_EMAIL, STAFF_EMAIL, console_login
 
 SHARED = Path(os.environ.get("LAWGATE_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 PG_ADMIN_URL = os.environ.get(
@@ -151,6 +154,42 @@ def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(app, client=("127.0.0.1", 50123)) as test_client:
         yield test_client
     app.state.engine.dispose()
+
+
+STAFF_PASSWORD = "a long staff passphrase"
+StaffFactory = Callable[..., tuple[StaffAccount, str, str]]
+
+
+@pytest.fixture
+def staff_member(session: Session) -> StaffFactory:
+    """factory(role, email) -> (account, password, TOTP secret): committed, one secret each."""
+    numbers = itertools.count(1)
+
+    def make(role: str = "reviewer", email: str | None = None) -> tuple[StaffAccount, str, str]:
+        number = next(numbers)
+        address = email or f"{role}{number}@staff.lawgate.test"
+        name = f"{role.replace('_', ' ').title()} {number}"
+        made = create_staff(session, address, name, role, STAFF_PASSWORD, "test")
+        session.commit()
+        return made.account, STAFF_PASSWORD, made.totp_secret
+
+    return make
+
+
+@pytest.fixture
+def console_client(client: TestClient, staff_member: StaffFactory) -> TestClient:
+    """The test client signed in to the console as a reviewer."""
+    account, password, secret = staff_member("reviewer")
+    console_login(client, account.email, password, secret)
+    return client
+
+
+@pytest.fixture
+def api_staff(staff_member: StaffFactory) -> tuple[StaffAccount, StaffAccount]:
+    """The reviewers tests.factories.STAFF and SECOND name in the staff API's header."""
+    first, _, _ = staff_member("reviewer", STAFF_EMAIL)
+    second, _, _ = staff_member("reviewer", SECOND_EMAIL)
+    return first, second
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

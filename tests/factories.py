@@ -6,19 +6,24 @@ import copy
 import datetime as dt
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pyotp
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from lawgate.cases import review
+from lawgate.cases.workflow import CaseState
 from lawgate.client import SignatureAuth
-from lawgate.domain import Agency
+from lawgate.domain import Agency, Decision
 from lawgate.intake import keys, signatures
 from lawgate.intake import services as intake
+from lawgate.staff.roles import Role
 
 FBI: dict[str, Any] = {
     "id": "us-doj-fbi-nyfo",
@@ -156,4 +161,43 @@ def get_status(client: TestClient, request_id: str, agency_id: str = "us-doj-fbi
     return client.get(f"/api/v1/requests/{request_id}", auth=signed(agency_id))
 
 
-STAFF = {"X-Lawgate-Staff": "Rita Reviewer"}
+STAFF_EMAIL = "rita@staff.lawgate.test"
+SECOND_EMAIL = "sam@staff.lawgate.test"
+STAFF = {"X-Lawgate-Staff": STAFF_EMAIL}
+"""The staff API's header for the account the `api_staff` fixture makes."""
+SECOND = {"X-Lawgate-Staff": SECOND_EMAIL}
+"""A second reviewer, a different person, for rulings that need one."""
+
+
+def rule(
+    session: Session,
+    request_id: str,
+    decision: Decision,
+    actor: str = "staff:rita",
+    second: str = "staff:sam",
+    note: str = "test ruling",
+) -> CaseState:
+    """Record a reviewer's ruling and, where a second reviewer is required, have one confirm it."""
+    first = review.Reviewer(actor, Role.REVIEWER)
+    state = review.record_decision(session, request_id, review.Ruling(decision, note), first)
+    if state is CaseState.SECOND_REVIEW:
+        state = review.confirm(session, request_id, review.Reviewer(second, Role.REVIEWER))
+    return state
+
+
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def console_login(
+    client: TestClient, email: str, password: str, secret: str, now: dt.datetime | None = None
+) -> httpx.Response:
+    """Sign a TestClient in to the console, replacing any session; `now` picks the TOTP step."""
+    client.cookies.delete("lawgate_console")
+    page = client.get("/console/login")
+    token = CSRF_FIELD.search(page.text)
+    assert token, "the console login page has no csrf_token field"
+    code = pyotp.TOTP(secret).at(now or dt.datetime.now(dt.UTC))
+    form = {"csrf_token": token.group(1), "email": email, "password": password, "code": code}
+    answer = client.post("/console/login", data=form, follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+    return answer

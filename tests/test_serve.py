@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -21,6 +22,7 @@ from lawgate.intake import keys
 from tests.web.conftest import free_port
 
 LAWGATE = str(Path(sys.executable).with_name("lawgate"))
+DEMO_EMAIL = "reviewer@lawgate.example"
 
 
 def wait_for(url: str, process: subprocess.Popen[str], seconds: float = 240) -> None:
@@ -50,12 +52,35 @@ def serve(home: Path, port: int) -> subprocess.Popen[str]:
     )
 
 
+def demo_sign_in(base: str, home: Path) -> httpx.Client:
+    """Sign in as the demo reviewer the way the README says: password file, then `staff code`."""
+    listed = (home / "demo-staff.txt").read_text(encoding="utf-8")
+    line = next(x for x in listed.splitlines() if x.startswith(DEMO_EMAIL))
+    password = line.split("password: ")[1].strip()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAWGATE_")}
+    env["LAWGATE_HOME"] = str(home)
+    code = subprocess.run(
+        [LAWGATE, "staff", "code", DEMO_EMAIL], env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    browser = httpx.Client(base_url=base, timeout=10)
+    form = browser.get("/console", follow_redirects=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    assert token, "the sign-in page carries a CSRF token"
+    fields = {"email": DEMO_EMAIL, "password": password, "code": code[-6:]}
+    answer = browser.post("/console/login", data={**fields, "csrf_token": token.group(1)})
+    assert answer.status_code == 303, answer.text
+    return browser
+
+
 def test_first_start_seeds_the_demo_and_serves_the_queue(tmp_path: Path) -> None:
     port = free_port()
     process = serve(tmp_path, port)
     try:
         wait_for(f"http://127.0.0.1:{port}/console", process)
-        page = httpx.get(f"http://127.0.0.1:{port}/console", timeout=10)
+        anonymous = httpx.get(f"http://127.0.0.1:{port}/console", timeout=10)
+        assert anonymous.status_code == 303, "the console asks who you are"
+        browser = demo_sign_in(f"http://127.0.0.1:{port}", tmp_path)
+        page = browser.get("/console")
         assert page.status_code == 200
         planned = len(seed_cases.load_plan()["cases"])
         assert page.text.count("<tr class=") == planned
@@ -84,7 +109,7 @@ def test_first_start_seeds_the_demo_and_serves_the_queue(tmp_path: Path) -> None
     again = serve(tmp_path, port)
     try:
         wait_for(f"http://127.0.0.1:{port}/console", again)
-        page = httpx.get(f"http://127.0.0.1:{port}/console", timeout=10)
+        page = browser.get("/console")
         assert page.text.count("<tr class=") == planned, "a restart must not seed twice"
     finally:
         again.terminate()

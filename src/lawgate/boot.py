@@ -11,6 +11,7 @@ from sqlalchemy import Engine, func, select
 from lawgate.config import Settings, sqlite_url
 from lawgate.demo import marketplace, seed_cases
 from lawgate.intake.models import AgencyRow
+from lawgate.staff import demo as staff_demo
 from lawgate.store import migrate
 from lawgate.store.session import make_engine, session_factory, transaction
 
@@ -56,3 +57,9 @@ def seed_demo_requests(
     ids = seed_cases.marketplace_identities(settings.marketplace_url)
     with transaction(session_factory(engine)) as session:
         return seed_cases.seed(session, settings, ids, progress)
+
+
+def seed_demo_staff(settings: Settings, engine: Engine) -> list[str]:
+    """Create the demo's console accounts; their passwords go to a 0600 file in the home."""
+    with transaction(session_factory(engine)) as session:
+        return staff_demo.seed_demo_staff(session, settings.home)

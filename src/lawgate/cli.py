@@ -28,12 +28,15 @@ from lawgate.errors import LawgateError
 from lawgate.holds import commands as holds_commands
 from lawgate.intake import commands as key_commands
 from lawgate.intake import services as intake
+from lawgate.jobs import commands as jobs_commands
 from lawgate.notices import commands as notice_commands
 from lawgate.policy import commands as policy_commands
 from lawgate.portal import commands as officer_commands
 from lawgate.production import commands as package_commands
 from lawgate.production import keys as keys_module
 from lawgate.production import signing
+from lawgate.staff import commands as staff_commands
+from lawgate.staff import demo as staff_demo
 from lawgate.store.session import session_factory, transaction
 
 app = typer.Typer(help="lawgate: answer government requests for user data, lawfully and provably.")
@@ -48,8 +51,11 @@ app.add_typer(package_commands.app, name="package")
 app.command("produce")(package_commands.produce)
 app.add_typer(audit_commands.app, name="audit")
 app.add_typer(officer_commands.app, name="officers")
+app.add_typer(staff_commands.app, name="staff")
 app.add_typer(notice_commands.app, name="notices")
 app.add_typer(holds_commands.app, name="holds")
+app.add_typer(jobs_commands.app, name="jobs")
+app.command("worker")(jobs_commands.worker_command)
 out = Console()
 err = Console(stderr=True)
 
@@ -130,11 +136,21 @@ def serve(
     users: Annotated[
         int, typer.Option(min=10, help="Demo marketplace size")
     ] = marketplace.DEFAULT_USERS,
+    worker: Annotated[
+        bool | None,
+        typer.Option(
+            "--worker/--no-worker",
+            help="Run background jobs in this process; default: yes on the embedded queue, "
+            "no with LAWGATE_JOBS_URL (run `lawgate worker` there)",
+        ),
+    ] = None,
 ) -> None:
     """Serve the API and the console; the first start on the embedded default seeds a demo."""
     import uvicorn
 
     from lawgate.api.app import create_app
+    from lawgate.jobs import worker as jobs_worker
+    from lawgate.jobs.queue import describe
 
     settings = _settings()
     with reported():
@@ -148,16 +164,30 @@ def serve(
         f"lawgate is serving the console at [bold]http://{where_host}:{where_port}/console[/]"
         f" (API docs at http://{where_host}:{where_port}/docs)"
     )
-    uvicorn.run(application, host=where_host, port=where_port, log_level="info")
+    jobs = None
+    if worker if worker is not None else settings.jobs_url is None:
+        with reported():
+            jobs = jobs_worker.start_in_thread(settings)
+        out.print(f"background jobs run here: {describe(jobs.tasks.huey)}", soft_wrap=True)
+    try:
+        uvicorn.run(application, host=where_host, port=where_port, log_level="info")
+    finally:
+        if jobs is not None:
+            jobs.stop()
 
 
 def _seed_demo(settings: Settings, engine: Any, users: int) -> None:
-    """Build the demo marketplace if absent, then file the demo requests."""
+    """Build the demo marketplace if absent, file the demo requests, and make demo staff."""
     err.print("First start: building the demo marketplace and demo requests.")
+    staff_made = boot.seed_demo_staff(settings, engine)
     with progress_bar() as update:
         boot.ensure_marketplace(settings, users, update)
         made = boot.seed_demo_requests(settings, engine, lambda d, t: update("requests", d, t))
     err.print(f"Seeded {len(made)} demo requests.")
+    if staff_made:
+        where = staff_demo.credentials_path(settings.home)
+        err.print(f"Demo console accounts and passwords: {where} (yours only)", soft_wrap=True)
+        err.print("A demo account's sign-in code: lawgate staff code reviewer@lawgate.example")
 
 
 @app.command()

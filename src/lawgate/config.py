@@ -34,6 +34,10 @@ class Settings:
     smtp_url: str | None = None
     """smtp://host:port for user notices; None writes them to $LAWGATE_HOME/outbox instead."""
     notice_from: str = DEFAULT_NOTICE_FROM
+    jobs_url: str | None = None
+    """redis://host:port/db for background jobs; None queues them in $LAWGATE_HOME/jobs.sqlite3."""
+    alert_to: tuple[str, ...] = ()
+    """Who is e-mailed when a case nears or passes its deadline; empty writes to the outbox."""
 
     @property
     def uses_default_database(self) -> bool:
@@ -89,6 +93,37 @@ def _smtp_env(name: str) -> str | None:
     return raw
 
 
+JOBS_SCHEMES = ("redis", "rediss")
+
+
+def check_jobs_url(name: str, raw: str) -> str:
+    """Refuse a jobs URL no supported broker understands, naming the setting."""
+    scheme = raw.partition("://")[0].lower()
+    if "://" not in raw or scheme not in JOBS_SCHEMES:
+        raise ConfigError(
+            f"{name}={raw!r} is not a Redis URL (redis://host:port/db); "
+            "leave it unset to queue jobs in $LAWGATE_HOME/jobs.sqlite3"
+        )
+    return raw
+
+
+def _jobs_env(name: str) -> str | None:
+    """Read the job broker's URL, or None for the embedded SQLite queue."""
+    raw = os.environ.get(name, "").strip()
+    return check_jobs_url(name, raw) if raw else None
+
+
+def _addresses_env(name: str) -> tuple[str, ...]:
+    """Read comma-separated e-mail addresses, refusing anything that is not one."""
+    raw = os.environ.get(name, "")
+    addresses = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for address in addresses:
+        local, at, domain = address.rpartition("@")
+        if not at or not local or "." not in domain or any(c.isspace() for c in address):
+            raise ConfigError(f"{name}: {address!r} is not an e-mail address")
+    return addresses
+
+
 def load_settings() -> Settings:
     """Build settings from the environment, failing with the variable's name on bad values."""
     home = Path(os.environ.get("LAWGATE_HOME", "") or "./var")
@@ -110,4 +145,6 @@ def load_settings() -> Settings:
         ),
         smtp_url=_smtp_env("LAWGATE_SMTP_URL"),
         notice_from=os.environ.get("LAWGATE_NOTICE_FROM", "").strip() or DEFAULT_NOTICE_FROM,
+        jobs_url=_jobs_env("LAWGATE_JOBS_URL"),
+        alert_to=_addresses_env("LAWGATE_ALERT_TO"),
     )

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from lawgate.api.app import create_app
 from lawgate.config import Settings
-from tests.factories import STAFF, get_status, post_request, register, request_body
+from tests.factories import SECOND, STAFF, get_status, post_request, register, request_body
+
+pytestmark = pytest.mark.usefixtures("api_staff")
 
 PARTIAL = {
     "outcome": "partial",
@@ -34,12 +37,25 @@ def submitted(client: TestClient, session: Session, **changes: Any) -> str:
     return str(answer.json()["id"])
 
 
-def decide(client: TestClient, request_id: str, decision: dict[str, Any], note: str = "") -> Any:
+def decide(
+    client: TestClient,
+    request_id: str,
+    decision: dict[str, Any],
+    note: str = "",
+    headers: dict[str, str] = STAFF,
+) -> Any:
     """Post a reviewer's decision."""
     return client.post(
         f"/api/v1/staff/requests/{request_id}/decision",
         json={"decision": decision, "note": note},
-        headers=STAFF,
+        headers=headers,
+    )
+
+
+def confirm(client: TestClient, request_id: str, headers: dict[str, str] = SECOND) -> Any:
+    """A second reviewer confirms the proposed ruling."""
+    return client.post(
+        f"/api/v1/staff/requests/{request_id}/confirm", json={"note": "agreed"}, headers=headers
     )
 
 
@@ -66,10 +82,15 @@ def test_the_queue_lists_requests_soonest_deadline_first(
 
 
 def test_a_decision_moves_the_case_and_the_agency_sees_it(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, api_staff: Any
 ) -> None:
     request_id = submitted(client, session)
     answer = decide(client, request_id, PARTIAL, "content needs a warrant")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["state"] == "second_review", "denying content departs from the advice"
+    assert get_status(client, request_id).json()["decision"] is None, "a proposal is not shown"
+    assert confirm(client, request_id, STAFF).status_code == 403, "not by its author"
+    answer = confirm(client, request_id)
     assert answer.status_code == 200, answer.text
     assert answer.json()["state"] == "partially_approved"
     seen = get_status(client, request_id).json()
@@ -83,19 +104,26 @@ def test_a_decision_moves_the_case_and_the_agency_sees_it(
         "request:policy:evaluated",
         "case:state:evaluated",
         "case:state:in_review",
-        "request:decision:recorded",
+        "request:decision:proposed",
+        "case:state:second_review",
+        "request:decision:confirmed",
         "case:state:partially_approved",
     ]
     policy, reviewer = detail["decisions"]
     assert (policy["source"], policy["decided_by"]) == ("policy", "system:policy")
-    assert reviewer["decided_by"] == "staff:Rita Reviewer"
+    assert reviewer["decided_by"] == api_staff[0].actor
+    assert reviewer["confirmed_by"] == api_staff[1].actor
     assert reviewer["note"] == "content needs a warrant"
 
 
 def test_a_decided_case_cannot_be_decided_again(client: TestClient, session: Session) -> None:
     request_id = submitted(client, session)
-    assert decide(client, request_id, PARTIAL).status_code == 200
-    again = decide(client, request_id, PARTIAL)
+    assert decide(client, request_id, PARTIAL, "no content").status_code == 200
+    waiting = decide(client, request_id, PARTIAL, "no content")
+    assert waiting.status_code == 409
+    assert "second_review" in waiting.json()["errors"][0]["message"]
+    assert confirm(client, request_id).status_code == 200
+    again = decide(client, request_id, PARTIAL, "no content")
     assert again.status_code == 409
     assert "partially_approved" in again.json()["errors"][0]["message"]
 
@@ -121,26 +149,39 @@ def test_a_deny_without_a_reason_is_refused(client: TestClient, session: Session
     assert answer.json()["errors"][0]["field"] == "decision.reasons"
 
 
-def test_an_escalated_case_can_then_be_decided(client: TestClient, session: Session) -> None:
+def test_an_escalated_case_is_decided_by_counsel_and_confirmed(
+    client: TestClient, session: Session, staff_member: Any
+) -> None:
+    counsel, _, _ = staff_member("senior_counsel", "grace@staff.lawgate.test")
     request_id = submitted(client, session)
     escalate = {
         **PARTIAL,
         "outcome": "escalate",
         "categories": {"subscriber": "allow", "traffic": "allow", "content": "allow"},
     }
-    assert decide(client, request_id, escalate).json()["state"] == "escalated"
-    assert decide(client, request_id, PARTIAL).json()["state"] == "partially_approved"
+    assert decide(client, request_id, escalate, "ask counsel").json()["state"] == "escalated"
+    refused = decide(client, request_id, PARTIAL, "no content")
+    assert refused.status_code == 403 and "senior counsel" in refused.text
+    as_counsel = {"X-Lawgate-Staff": counsel.email}
+    ruled = decide(client, request_id, PARTIAL, "no content", as_counsel)
+    assert ruled.json()["state"] == "second_review"
+    assert confirm(client, request_id).json()["state"] == "partially_approved"
 
 
 def test_staff_calls_need_a_name_and_this_machine(settings: Settings, session: Session) -> None:
     app = create_app(settings)
     with TestClient(app, client=("203.0.113.9", 4000)) as remote:
         assert remote.get("/api/v1/staff/requests", headers=STAFF).status_code == 403
-        assert remote.get("/console").status_code == 403
+        console = remote.get("/console", follow_redirects=False)
+        assert console.status_code == 303, "the console signs staff in from anywhere"
+        assert console.headers["location"].startswith("/console/login")
     with TestClient(app, client=("127.0.0.1", 4000)) as local:
         nameless = local.get("/api/v1/staff/requests")
         assert nameless.status_code == 401
         assert "X-Lawgate-Staff" in nameless.json()["errors"][0]["message"]
+        unknown = local.get("/api/v1/staff/requests", headers={"X-Lawgate-Staff": "x@y.test"})
+        assert unknown.status_code == 401
+        assert "no active staff account" in unknown.json()["errors"][0]["message"]
     app.state.engine.dispose()
 
 

@@ -10,14 +10,17 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from lawgate.cases import services as cases
+from lawgate.cases import review
 from lawgate.cases.models import CallbackRow
 from lawgate.config import Settings
 from lawgate.domain import Decision, Request
 from lawgate.errors import ConflictError
+from lawgate.staff.roles import Role
 from lawgate.store.base import utcnow
-from tests.factories import STAFF, request_body
+from tests.factories import SECOND, STAFF, request_body
 from tests.intake.helpers import emergency_body, file_request, register_agency
+
+pytestmark = pytest.mark.usefixtures("api_staff")
 
 REGISTRY = "+1 212 384 1000"
 APPROVE = {"outcome": "approve", "categories": {"subscriber": "allow", "identification": "allow"}}
@@ -62,13 +65,27 @@ def call(client: TestClient, request_id: str, **fields: Any) -> Any:
     return client.post(f"/api/v1/staff/requests/{request_id}/callbacks", json=form, headers=STAFF)
 
 
-def decide(client: TestClient, request_id: str, decision: dict[str, Any]) -> Any:
-    """Record a reviewer's decision through the staff API."""
+def decide(
+    client: TestClient, request_id: str, decision: dict[str, Any], headers: dict[str, str] = STAFF
+) -> Any:
+    """Record a reviewer's decision through the staff API (with a reason, in case it departs)."""
     return client.post(
         f"/api/v1/staff/requests/{request_id}/decision",
-        json={"decision": decision},
-        headers=STAFF,
+        json={"decision": decision, "note": "reviewer's reason"},
+        headers=headers,
     )
+
+
+def decide_and_confirm(client: TestClient, request_id: str, decision: dict[str, Any]) -> str:
+    """A ruling on an emergency grant needs a second reviewer: record it, then confirm it."""
+    first = decide(client, request_id, decision)
+    assert first.status_code == 200, first.text
+    assert first.json()["state"] == "second_review"
+    second = client.post(
+        f"/api/v1/staff/requests/{request_id}/confirm", json={"note": ""}, headers=SECOND
+    )
+    assert second.status_code == 200, second.text
+    return str(second.json()["state"])
 
 
 def detail(client: TestClient, request_id: str) -> dict[str, Any]:
@@ -108,27 +125,27 @@ def test_a_failed_call_back_keeps_approval_refused(client: TestClient, emergency
 
 
 def test_a_confirmed_call_back_reruns_the_policy_and_allows_approval(
-    client: TestClient, emergency: str
+    client: TestClient, emergency: str, api_staff: Any
 ) -> None:
     answer = call(client, emergency, spoke_to="duty agent", note="officer confirmed")
     assert answer.status_code == 201, answer.text
     body = answer.json()
     assert (body["status"], body["recommendation"]) == ("confirmed", "approve")
-    assert body["callback"]["called_by"] == "staff:Rita Reviewer"
+    assert body["callback"]["called_by"] == api_staff[0].actor
     shown = detail(client, emergency)
     assert shown["callback"] == "confirmed"
     assert [d["decision"]["outcome"] for d in shown["decisions"]] == ["reject", "approve"]
     assert shown["callbacks"][0]["spoke_to"] == "duty agent"
     events = [e["event"] for e in shown["trail"]]
     assert events[-2:] == ["request:callback:recorded", "request:policy:reevaluated"]
-    assert decide(client, emergency, APPROVE).json()["state"] == "approved"
+    assert decide_and_confirm(client, emergency, APPROVE) == "approved"
 
 
 def test_partial_approval_needs_the_confirmed_call_back_too(
     client: TestClient, emergency: str
 ) -> None:
     assert call(client, emergency).status_code == 201
-    assert decide(client, emergency, PARTIAL).json()["state"] == "partially_approved"
+    assert decide_and_confirm(client, emergency, PARTIAL) == "partially_approved"
 
 
 def test_only_the_latest_call_counts(client: TestClient, emergency: str) -> None:
@@ -142,13 +159,14 @@ def test_only_the_latest_call_counts(client: TestClient, emergency: str) -> None
 
 
 def test_refusing_or_escalating_an_emergency_needs_no_call_back(
-    client: TestClient, session: Session, settings: Settings, emergency: str
+    client: TestClient, session: Session, settings: Settings, emergency: str, staff_member: Any
 ) -> None:
     assert decide(client, emergency, REJECT).json()["state"] == "rejected"
     other = file_request(session, settings, emergency_body())
     escalate = {**APPROVE, "outcome": "escalate", "reasons": REJECT["reasons"]}
     assert decide(client, other, escalate).json()["state"] == "escalated"
-    refused = decide(client, other, APPROVE)
+    counsel, _, _ = staff_member("senior_counsel")
+    refused = decide(client, other, APPROVE, {"X-Lawgate-Staff": counsel.email})
     assert refused.status_code == 409, "counsel cannot approve around the call-back either"
 
 
@@ -273,5 +291,8 @@ def test_staff_must_name_themselves(client: TestClient, emergency: str) -> None:
 
 def test_record_decision_itself_enforces_the_call_back(session: Session, emergency: str) -> None:
     with pytest.raises(ConflictError, match="no call-back is recorded") as caught:
-        cases.record_decision(session, emergency, Decision.model_validate(APPROVE), "staff:x")
+        ruling = review.Ruling(Decision.model_validate(APPROVE))
+        review.record_decision(
+            session, emergency, ruling, review.Reviewer("staff:x", Role.REVIEWER)
+        )
     assert caught.value.field == "callbacks"

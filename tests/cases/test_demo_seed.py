@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -11,15 +12,21 @@ from lawgate.cases import services as cases
 from lawgate.config import Settings
 from lawgate.demo import seed_cases
 from lawgate.domain import CallbackStatus, Outcome, RequestKind
+from lawgate.staff import accounts as staff_accounts
 from tests.demo.conftest import built
 from tests.demo.helpers import Built
-from tests.factories import STAFF
+from tests.factories import STAFF, console_login
 
 __all__ = ["built"]
 
 
 def test_the_demo_seeds_signals_and_emergencies_with_and_without_a_call_back(
-    built: Built, session: Session, settings: Settings, client: TestClient
+    built: Built,
+    session: Session,
+    settings: Settings,
+    client: TestClient,
+    api_staff: Any,
+    staff_member: Any,
 ) -> None:
     ids = seed_cases.marketplace_identities(built.url)
     settings = dataclasses.replace(settings, marketplace_url=built.url)  # holds resolve targets
@@ -42,4 +49,25 @@ def test_the_demo_seeds_signals_and_emergencies_with_and_without_a_call_back(
 
     queue = client.get("/api/v1/staff/requests?sort=risk", headers=STAFF).json()
     assert queue[0]["id"] == worst.summary.id
+    account, password, secret = staff_member("reviewer")
+    console_login(client, account.email, password, secret)
     assert client.get(f"/console/requests/{confirmed[0].summary.id}").status_code == 200
+
+
+def test_demo_rulings_are_made_by_the_demo_staff_accounts(
+    built: Built, session: Session, settings: Settings
+) -> None:
+    """Demo decisions name real demo accounts, so the console shows who decided."""
+    ids = seed_cases.marketplace_identities(built.url)
+    settings = dataclasses.replace(settings, marketplace_url=built.url)
+    made = seed_cases.seed(session, settings, ids)
+    session.commit()
+    names = staff_accounts.actor_names(session)
+    deciders = {
+        d.decided_by
+        for request_id in made
+        for d in cases.case_detail(session, request_id).decisions
+        if d.source == "reviewer"
+    }
+    assert deciders and {names.get(a) for a in deciders} <= {"Ada Reviewer", "Grace Counsel"}
+    assert (settings.home / "demo-staff.txt").stat().st_mode & 0o077 == 0

@@ -10,7 +10,6 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from lawgate.cases import services as cases
 from lawgate.config import Settings
 from lawgate.domain import Agency, Decision, Request
 from lawgate.intake import services as intake
@@ -18,7 +17,7 @@ from lawgate.intake.models import AgencyRow
 from lawgate.store.session import session_factory
 from tests.demo.conftest import built
 from tests.demo.helpers import Built
-from tests.factories import FBI, request_body
+from tests.factories import FBI, request_body, rule
 
 __all__ = ["built"]
 
@@ -85,4 +84,4 @@ def approval(categories: list[str]) -> Decision:
 def approve(session: Session, request_id: str, categories: list[str] | None = None) -> None:
     """Record a reviewer's approval (holds are the caller's business)."""
     chosen = categories or ["subscriber", "traffic"]
-    cases.record_decision(session, request_id, approval(chosen), REVIEWER, "test ruling")
+    rule(session, request_id, approval(chosen), REVIEWER)

@@ -23,7 +23,7 @@ from lawgate.intake.models import AgencyRow
 from lawgate.store.session import session_factory
 from tests.demo.conftest import built
 from tests.demo.helpers import Built
-from tests.factories import FBI, request_body
+from tests.factories import FBI, request_body, rule
 
 __all__ = ["built"]
 
@@ -74,7 +74,7 @@ def closed_case(
         }
     )
     with factory.begin() as db:
-        cases.record_decision(db, request_id, decision, REVIEWER, "test ruling")
+        rule(db, request_id, decision, REVIEWER)
         cases.transition(db, request_id, CaseState.CLOSED, REVIEWER)
     return request_id
 

@@ -264,13 +264,13 @@ def test_the_console_lists_notices_without_addresses(
     factory: sessionmaker[Session],
     marketplace: sa.Engine,
     settings: Settings,
-    client: TestClient,
+    console_client: TestClient,
 ) -> None:
     """The page shows status and request, and says an undated gag needs counsel."""
     gag = {"until": None, "basis": "18 U.S.C. 2705(b) order"}
     request_id = closed_case(factory, settings, ALLOW_TWO, non_disclosure=gag)
     create(factory, marketplace, request_id, "2026-12-01")
-    page = client.get("/console/notices")
+    page = console_client.get("/console/notices")
     assert page.status_code == 200
     assert request_id in page.text
     assert "counsel" in page.text

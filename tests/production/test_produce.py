@@ -33,7 +33,7 @@ from lawgate.production.sealing import sha256_file
 from lawgate.production.signing import SigningKey
 from lawgate.store.session import session_factory
 from tests.demo.conftest import built, engine
-from tests.factories import FBI, request_body
+from tests.factories import FBI, request_body, rule
 from tests.production.test_package import PRINCIPAL, unpack_with_age
 from tests.production.test_sealing import tool
 
@@ -73,7 +73,7 @@ def decide(factory: sessionmaker[Session], request_id: str, verdicts: dict[str, 
         {"outcome": outcome, "categories": verdicts, "reasons": reasons}
     )
     with factory.begin() as session:
-        cases.record_decision(session, request_id, decision, REVIEWER, "test ruling")
+        rule(session, request_id, decision, REVIEWER)
 
 
 @pytest.fixture

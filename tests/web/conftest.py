@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pyotp
 import pytest
 import uvicorn
 
 from lawgate.api.app import create_app
 from lawgate.config import Settings
+from lawgate.staff.accounts import StaffAccount
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -70,3 +72,18 @@ def browser_page() -> Iterator[Any]:
         page = browser.new_page()
         yield page
         browser.close()
+
+
+@pytest.fixture
+def console_reviewer(live_server: str, browser_page: Any, staff_member: Any) -> StaffAccount:
+    """Sign browser_page in to the console as a new reviewer; returns the reviewer's account."""
+    account, password, secret = staff_member("reviewer")
+    page = browser_page
+    page.goto(live_server + "/console")
+    assert "/console/login" in page.url, "the console let the browser in without a sign-in"
+    page.fill("input[name=email]", account.email)
+    page.fill("input[name=password]", password)
+    page.fill("input[name=code]", pyotp.TOTP(secret).now())
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server + "/console")
+    return account

@@ -1,12 +1,15 @@
-"""The console in a real browser: the queue shows submitted requests, filters, and opens a case."""
+"""The console in a real browser: sign-in first; the queue lists, filters and opens requests."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import httpx
+import pyotp
+import pytest
 from sqlalchemy.orm import Session
 
+from lawgate.staff.accounts import StaffAccount
 from tests.factories import FBI, STAFF, register, request_body, signed
 
 DE = {
@@ -27,8 +30,9 @@ def submit(base: str, body: dict[str, Any], agency: str) -> str:
     return str(answer.json()["id"])
 
 
+@pytest.mark.usefixtures("api_staff")
 def test_the_queue_lists_filters_and_opens_requests(
-    live_server: str, browser_page: Any, session: Session
+    live_server: str, browser_page: Any, console_reviewer: StaffAccount, session: Session
 ) -> None:
     register(session, FBI)
     register(session, DE)
@@ -47,7 +51,8 @@ def test_the_queue_lists_filters_and_opens_requests(
         json={"decision": decision},
         headers=STAFF,
     )
-    assert answer.status_code == 200
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["state"] == "approved", "advised and allowing no content: final at once"
 
     page = browser_page
     page.goto(live_server + "/")
@@ -59,7 +64,7 @@ def test_the_queue_lists_filters_and_opens_requests(
     assert "in review" in text and "approved" in text
 
     page.select_option("select[name=country]", "DE")
-    page.click("button[type=submit]")
+    page.click("form.filters button[type=submit]")
     assert page.locator("#queue tbody tr").count() == 1
     assert "country=DE" in page.url
 
@@ -87,6 +92,25 @@ def test_the_api_docs_render_offline(live_server: str, browser_page: Any) -> Non
     assert not [url for url in failed if not url.startswith(live_server)]
 
 
+def test_console_pages_send_a_stranger_to_sign_in_and_back(
+    live_server: str, browser_page: Any, staff_member: Any
+) -> None:
+    """Without a session a page opens the login form; signing in returns to that page."""
+    account, password, secret = staff_member("reviewer")
+    page = browser_page
+    response = page.goto(f"{live_server}/console/agencies")
+    assert response.status == 200
+    assert page.url == f"{live_server}/console/login?next=%2Fconsole%2Fagencies"
+    assert page.locator("input[name=password]").count() == 1
+    page.fill("input[name=email]", account.email)
+    page.fill("input[name=password]", password)
+    page.fill("input[name=code]", pyotp.TOTP(secret).now())
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/console/agencies")
+    assert "Agency registry" in page.locator("h1").inner_text()
+
+
+@pytest.mark.usefixtures("console_reviewer")
 def test_an_unknown_request_page_is_a_readable_404(live_server: str, browser_page: Any) -> None:
     response = browser_page.goto(f"{live_server}/console/requests/LG-NOSUCH00")
     assert response.status == 404

@@ -20,11 +20,14 @@ from lawgate.auditlog import publish
 from lawgate.config import Settings
 from lawgate.errors import LawgateError
 from lawgate.holds import api as holds_api
+from lawgate.jobs.queue import make_queue
+from lawgate.jobs.tasks import register
 from lawgate.notices import views as notice_views
 from lawgate.policy.packs import default_packs
 from lawgate.portal import views as portal_views
+from lawgate.staff import web as staff_web
 from lawgate.store.session import make_engine, session_factory, transaction
-from lawgate.web import registry, views
+from lawgate.web import registry, review, views
 
 STATIC = Path(views.__file__).parent / "static"
 LOGGER = logging.getLogger("lawgate")
@@ -35,7 +38,8 @@ DESCRIPTION = (
     "and content-digest, the RFC 9530 sha-256 or sha-512 of the body, even when empty; created "
     "no more than 300 s ago; a nonce used once). Unsigned, invalid, expired, replayed, revoked or "
     "unknown-key calls get 401 naming the reason. `lawgate client` signs for you. "
-    "Staff calls name the reviewer in X-Lawgate-Staff and are loopback-only."
+    "Staff calls name a staff account by e-mail in X-Lawgate-Staff and are loopback-only; "
+    "the console signs staff in with password and TOTP."
 )
 
 
@@ -77,13 +81,16 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
+    app.state.jobs = register(make_queue(settings), settings)  # routes enqueue exports here
     errors.install(app)
     app.include_router(agency.router)
     app.include_router(staff.router)
     app.include_router(public_log.router)
     app.include_router(views.router)
     app.include_router(registry.router)
+    app.include_router(review.router)
     app.include_router(portal_views.router)
+    app.include_router(staff_web.router)
     app.include_router(notice_views.router)
     app.include_router(holds_api.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -13,9 +13,11 @@ from lawgate.config import Settings
 from lawgate.domain import Agency
 from lawgate.errors import ForbiddenError, UnauthenticatedError
 from lawgate.intake import signatures
+from lawgate.staff import accounts as staff_accounts
+from lawgate.staff.accounts import StaffAccount
 from lawgate.store.session import transaction
 
-STAFF_NAME_MAX = 120
+STAFF_NAME_MAX = 320
 
 
 def settings(request: Request) -> Settings:
@@ -78,16 +80,23 @@ def is_loopback(host: str | None) -> bool:
 
 def staff(
     request: Request,
-    x_lawgate_staff: Annotated[str | None, Header(description="Staff member's name")] = None,
-) -> str:
-    """The calling staff member: named in a header, and only from this machine until staff login."""
+    factory: Sessions,
+    x_lawgate_staff: Annotated[
+        str | None, Header(description="E-mail of the calling staff account")
+    ] = None,
+) -> StaffAccount:
+    """The calling staff account: named by e-mail in a header, and only from this machine."""
     if not is_loopback(request.client.host if request.client else None):
-        raise ForbiddenError("the staff API answers only on loopback until staff login exists")
-    name = (x_lawgate_staff or "").strip()
-    if not name or len(name) > STAFF_NAME_MAX:
-        raise UnauthenticatedError("name the staff member in the X-Lawgate-Staff header")
-    return f"staff:{name}"
+        raise ForbiddenError("the staff API answers only on loopback; use the console elsewhere")
+    email = (x_lawgate_staff or "").strip()
+    if not email or len(email) > STAFF_NAME_MAX:
+        raise UnauthenticatedError("name your staff account's e-mail in the X-Lawgate-Staff header")
+    with transaction(factory) as db:
+        account = staff_accounts.find_staff(db, email)
+    if account is None or account.disabled:
+        raise UnauthenticatedError(f"no active staff account {email!r} (see `lawgate staff add`)")
+    return account
 
 
 CallingAgency = Annotated[Agency, Depends(agency)]
-StaffMember = Annotated[str, Depends(staff)]
+StaffMember = Annotated[StaffAccount, Depends(staff)]

@@ -9,23 +9,34 @@ from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from lawgate.api.deps import AppSettings, DbSession, StaffMember
-from lawgate.cases import callbacks
+from lawgate.cases import callbacks, review
 from lawgate.cases import services as cases
-from lawgate.cases.schemas import CallbackRecord, CaseDetail, CaseSummary
+from lawgate.cases.schemas import CallbackRecord, CaseDetail, CaseSummary, Narrowing
 from lawgate.cases.workflow import CaseState
 from lawgate.domain import CallbackStatus, CountryCode, Decision, Outcome, RequestKind
 from lawgate.holds import services as holds
+from lawgate.staff.accounts import StaffAccount
 from lawgate.store.base import utcnow
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
 
 
 class DecisionForm(BaseModel):
-    """A reviewer's decision and the note that explains it."""
+    """A reviewer's decision, what it narrows, and the note that explains it."""
 
     model_config = ConfigDict(extra="forbid")
 
     decision: Decision
+    note: Annotated[str, Field(max_length=5000)] = ""
+    """Required when the decision departs from the policy's recommendation."""
+    narrowing: Narrowing | None = None
+
+
+class SecondReviewForm(BaseModel):
+    """A second reviewer's word on a proposed ruling: required when sending it back."""
+
+    model_config = ConfigDict(extra="forbid")
+
     note: Annotated[str, Field(max_length=5000)] = ""
 
 
@@ -93,7 +104,7 @@ def record_callback(
         spoke_to=form.spoke_to,
         note=form.note,
     )
-    done = callbacks.record_callback(db, request_id, call, staff, cfg.policy)
+    done = callbacks.record_callback(db, request_id, call, staff.actor, cfg.policy)
     outcome = done.recommendation.outcome if done.recommendation else None
     return CallbackRecorded(
         id=request_id,
@@ -103,11 +114,36 @@ def record_callback(
     )
 
 
+def _reviewer(staff: StaffAccount) -> review.Reviewer:
+    """The calling staff member as the review rules see them."""
+    return review.Reviewer(staff.actor, staff.role)
+
+
 @router.post("/requests/{request_id}/decision")
 def decide(
     request_id: str, form: DecisionForm, db: DbSession, staff: StaffMember, cfg: AppSettings
 ) -> DecisionRecorded:
-    """Record a reviewer's decision; the case moves to the state it implies (holds follow it)."""
-    new_state = cases.record_decision(db, request_id, form.decision, staff, form.note)
-    holds.after_decision(db, request_id, cfg, staff)
+    """Record a ruling: in force now (holds follow it), or 'second_review' until confirmed."""
+    ruling = review.Ruling(form.decision, form.note, form.narrowing)
+    new_state = review.record_decision(db, request_id, ruling, _reviewer(staff))
+    holds.after_decision(db, request_id, cfg, staff.actor)
+    return DecisionRecorded(id=request_id, state=new_state)
+
+
+@router.post("/requests/{request_id}/confirm")
+def confirm(
+    request_id: str, form: SecondReviewForm, db: DbSession, staff: StaffMember, cfg: AppSettings
+) -> DecisionRecorded:
+    """A second reviewer, a different person, confirms the proposed ruling."""
+    new_state = review.confirm(db, request_id, _reviewer(staff), form.note)
+    holds.after_decision(db, request_id, cfg, staff.actor)
+    return DecisionRecorded(id=request_id, state=new_state)
+
+
+@router.post("/requests/{request_id}/return")
+def send_back(
+    request_id: str, form: SecondReviewForm, db: DbSession, staff: StaffMember
+) -> DecisionRecorded:
+    """A second reviewer sends the proposed ruling back, saying why."""
+    new_state = review.send_back(db, request_id, _reviewer(staff), form.note)
     return DecisionRecorded(id=request_id, state=new_state)

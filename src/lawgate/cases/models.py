@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lawgate.store.base import Base, utcnow
@@ -42,6 +42,17 @@ class DecisionRow(Base):
     decided_by: Mapped[str] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(Text, default="")
     decided_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default="final", server_default="final")
+    """final or confirmed (the ruling counts), proposed (awaits a second reviewer), returned"""
+    departs: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """The reviewer's verdicts differ from the policy's recommendation."""
+    second_review: Mapped[list[Any]] = mapped_column(default=list)
+    """Why a second reviewer was needed: content, emergency, escalation, departure."""
+    narrowing: Mapped[dict[str, Any] | None] = mapped_column()
+    """The targets and dates kept when the reviewer narrowed the request."""
+    confirmed_by: Mapped[str | None] = mapped_column(String(200))
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column()
+    confirm_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class CallbackRow(Base):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from lawgate.cases.workflow import CaseState, is_answered
-from lawgate.domain import CallbackStatus, Decision, Outcome, Request
+from lawgate.domain import CallbackStatus, DateRange, Decision, Outcome, Request
 from lawgate.intake.signals import Signal, band
 
 
@@ -46,8 +47,28 @@ class CaseSummary(BaseModel):
         return self.deadline < now and not self.answered
 
 
+class Narrowing(BaseModel):
+    """What a reviewer kept of the request: some of its targets, part of its period."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    targets: Annotated[list[int], Field(min_length=1, max_length=1000)] | None = None
+    """Positions (from 0) of the request's targets that may be resolved; None keeps all."""
+    date_range: DateRange | None = None
+    """The period released; None keeps the request's."""
+
+    def apply(self, request: Request) -> Request:
+        """The request as the production must read it: only what was kept."""
+        targets = request.targets
+        if self.targets is not None:
+            targets = [request.targets[i] for i in sorted(set(self.targets))]
+        return request.model_copy(
+            update={"targets": targets, "date_range": self.date_range or request.date_range}
+        )
+
+
 class RecordedDecision(BaseModel):
-    """A decision with who took it and when."""
+    """A decision with who took it and when, and who confirmed it when a second look was due."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -56,6 +77,19 @@ class RecordedDecision(BaseModel):
     decided_at: dt.datetime
     note: str
     decision: Decision
+    status: str = "final"
+    """final or confirmed (in force), proposed (awaits a second reviewer), returned (set aside)"""
+    departs: bool = False
+    second_review: list[str] = []
+    narrowing: Narrowing | None = None
+    confirmed_by: str | None = None
+    confirmed_at: dt.datetime | None = None
+    confirm_note: str = ""
+
+    @property
+    def in_force(self) -> bool:
+        """True for a reviewer's ruling that counts: final, or confirmed by a second reviewer."""
+        return self.source == "reviewer" and self.status in ("final", "confirmed")
 
 
 class TrailEntry(BaseModel):

@@ -16,12 +16,12 @@ from lawgate.cases.schemas import (
     CallbackRecord,
     CaseDetail,
     CaseSummary,
+    Narrowing,
     RecordedDecision,
     TrailEntry,
 )
 from lawgate.cases.workflow import (
     ANSWERED,
-    DECIDABLE,
     GRANTED,
     STATE_AFTER_OUTCOME,
     CaseState,
@@ -81,10 +81,32 @@ def transition(session: Session, request_id: str, new: CaseState, actor: str) ->
     case = _case(session, request_id, lock=True)
     old = CaseState(case.state)
     check_transition(old, new)
+    _check_ruled(session, request_id, new)
     case.state = new
     case.updated_at = utcnow()
     session.flush()
     log.append(session, f"case:state:{new}", actor, request_id, {"from": old, "to": new})
+
+
+RULED = frozenset(STATE_AFTER_OUTCOME.values())
+
+
+def _check_ruled(session: Session, request_id: str, new: CaseState) -> None:
+    """A ruled state needs the ruling in force that implies it; second review needs a proposal."""
+    if new is CaseState.SECOND_REVIEW:
+        waiting = select(DecisionRow.id).where(
+            DecisionRow.request_id == request_id, DecisionRow.status == "proposed"
+        )
+        if session.scalars(waiting.limit(1)).first() is None:
+            raise ConflictError(f"request {request_id} has no proposed ruling to review")
+    if new not in RULED:
+        return
+    ruling = latest_ruling(session, request_id)
+    if ruling is None or STATE_AFTER_OUTCOME[ruling.decision.outcome] is not new:
+        raise ConflictError(
+            f"request {request_id} cannot become '{new}' without a ruling in force that says so "
+            "(a proposed ruling needs its second reviewer first)"
+        )
 
 
 def recommend(
@@ -126,31 +148,7 @@ def _evaluate(
     return decision
 
 
-def record_decision(
-    session: Session, request_id: str, decision: Decision, actor: str, note: str = ""
-) -> CaseState:
-    """Record a reviewer's decision and move the case to the state it implies."""
-    case = _case(session, request_id, lock=True)
-    if CaseState(case.state) not in DECIDABLE:
-        allowed = " or ".join(sorted(DECIDABLE))
-        raise ConflictError(f"request {request_id} is '{case.state}'; decisions need {allowed}")
-    _check_categories(session, request_id, decision)
-    _check_callback(session, request_id, decision)
-    session.add(_decision_row(request_id, decision, "reviewer", actor, note))
-    session.flush()
-    log.append(
-        session,
-        "request:decision:recorded",
-        actor,
-        request_id,
-        {"outcome": decision.outcome, "source": "reviewer"},
-    )
-    new_state = STATE_AFTER_OUTCOME[decision.outcome]
-    transition(session, request_id, new_state, actor)
-    return new_state
-
-
-def _check_categories(session: Session, request_id: str, decision: Decision) -> None:
+def check_categories(session: Session, request_id: str, decision: Decision) -> None:
     """A decision must rule on exactly the categories requested, no more and no fewer."""
     query = select(RequestCategoryRow.category).where(RequestCategoryRow.request_id == request_id)
     asked = set(session.scalars(query))
@@ -165,7 +163,7 @@ def _check_categories(session: Session, request_id: str, decision: Decision) -> 
         )
 
 
-def _check_callback(session: Session, request_id: str, decision: Decision) -> None:
+def check_callback(session: Session, request_id: str, decision: Decision) -> None:
     """B8: an emergency disclosure is granted only after a confirmed call-back to the registry."""
     if decision.outcome not in (Outcome.APPROVE, Outcome.PARTIAL):
         return
@@ -235,6 +233,31 @@ def _decision_row(
         deadline=decision.deadline,
         decided_by=actor,
         note=note,
+        status="final",
+        departs=False,
+        second_review=[],
+    )
+
+
+def reviewer_row(
+    request_id: str, decision: Decision, actor: str, note: str, narrowing: Narrowing | None
+) -> DecisionRow:
+    """The stored form of a reviewer's ruling, with what it narrowed."""
+    row = _decision_row(request_id, decision, "reviewer", actor, note)
+    row.narrowing = narrowing.model_dump(mode="json", by_alias=True) if narrowing else None
+    return row
+
+
+def stored_decision(row: DecisionRow) -> Decision:
+    """A stored decision row as the domain's Decision."""
+    return Decision.model_validate(
+        {
+            "outcome": row.outcome,
+            "categories": row.categories,
+            "reasons": row.reasons,
+            "findings": row.findings,
+            "deadline": row.deadline,
+        }
     )
 
 
@@ -307,30 +330,31 @@ def list_cases(session: Session, where: CaseFilter | None = None) -> list[CaseSu
 def _decisions(session: Session, request_id: str) -> list[RecordedDecision]:
     """Every decision on a request, oldest first."""
     query = select(DecisionRow).where(DecisionRow.request_id == request_id)
-    return [
-        RecordedDecision(
-            source=row.source,
-            decided_by=row.decided_by,
-            decided_at=as_utc(row.decided_at),
-            note=row.note,
-            decision=Decision.model_validate(
-                {
-                    "outcome": row.outcome,
-                    "categories": row.categories,
-                    "reasons": row.reasons,
-                    "findings": row.findings,
-                    "deadline": row.deadline,
-                }
-            ),
-        )
-        for row in session.scalars(query.order_by(DecisionRow.id))
-    ]
+    return [_recorded(row) for row in session.scalars(query.order_by(DecisionRow.id))]
+
+
+def _recorded(row: DecisionRow) -> RecordedDecision:
+    """A stored decision with who took it, who confirmed it and what it narrowed."""
+    return RecordedDecision(
+        source=row.source,
+        decided_by=row.decided_by,
+        decided_at=as_utc(row.decided_at),
+        note=row.note,
+        decision=stored_decision(row),
+        status=row.status,
+        departs=row.departs,
+        second_review=row.second_review,
+        narrowing=Narrowing.model_validate(row.narrowing) if row.narrowing else None,
+        confirmed_by=row.confirmed_by,
+        confirmed_at=as_utc(row.confirmed_at) if row.confirmed_at else None,
+        confirm_note=row.confirm_note,
+    )
 
 
 def latest_ruling(session: Session, request_id: str) -> RecordedDecision | None:
-    """The reviewers' last word on a request (policy recommendations never count)."""
-    reviewer = [d for d in _decisions(session, request_id) if d.source == "reviewer"]
-    return reviewer[-1] if reviewer else None
+    """The reviewers' last word in force (never a proposal, never the policy's advice)."""
+    in_force = [d for d in _decisions(session, request_id) if d.in_force]
+    return in_force[-1] if in_force else None
 
 
 def locked_state(session: Session, request_id: str) -> CaseState:

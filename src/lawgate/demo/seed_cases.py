@@ -13,7 +13,7 @@ import yaml
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.orm import Session
 
-from lawgate.cases import callbacks
+from lawgate.cases import callbacks, review
 from lawgate.cases import services as cases
 from lawgate.cases.workflow import CaseState
 from lawgate.config import Settings
@@ -22,10 +22,12 @@ from lawgate.domain import Agency, CallbackStatus, Request
 from lawgate.holds import services as holds
 from lawgate.intake import keys
 from lawgate.intake import services as intake
+from lawgate.staff import accounts as staff
+from lawgate.staff import demo as staff_demo
 
 DEMO_FILE = Path(__file__).with_name("demo_cases.yml")
-DEMO_REVIEWER = "staff:demo-reviewer"
-DEMO_COUNSEL = "staff:demo-senior-counsel"
+DEMO_REVIEWER_EMAIL = "reviewer@lawgate.example"
+DEMO_COUNSEL_EMAIL = "counsel@lawgate.example"
 ROLES = ("seller", "buyer", "other", "extra")
 PLACEHOLDER = re.compile(r"^\{(\w+)\.(\w+)\}$")
 WRITTEN_ON = dt.date(2026, 11, 28)
@@ -105,6 +107,7 @@ def seed(
         intake.register_agency(session, Agency.model_validate(fields), "system:demo")
         api_key = agency_keys.demo_api_key(settings.home, record["id"])
         keys.add_key(session, record["id"], f"{record['id']}-demo", api_key, "system:demo")
+    reviewer, counsel = demo_reviewers(session, settings.home)
     now = dt.datetime.now(dt.UTC)
     made: list[str] = []
     for number, case in enumerate(plan["cases"], start=1):
@@ -122,13 +125,21 @@ def seed(
             submitted_via="demo",
             document_sha256=_uploaded(request, case),
         )
-        _call_back(session, settings, request_id, case, received, sender)
-        _rule(session, request_id, case)
-        holds.after_decision(session, request_id, settings, DEMO_REVIEWER)
+        _call_back(session, settings, request_id, case, received, sender, reviewer.actor)
+        _rule(session, request_id, case, reviewer, counsel)
+        holds.after_decision(session, request_id, settings, reviewer.actor)
         made.append(request_id)
         if progress:
             progress(number, len(plan["cases"]))
     return made
+
+
+def demo_reviewers(session: Session, home: Path) -> tuple[review.Reviewer, review.Reviewer]:
+    """The demo's reviewer and senior counsel, real accounts made once (credentials in home)."""
+    staff_demo.seed_demo_staff(session, home)
+    found = [staff.find_staff(session, e) for e in (DEMO_REVIEWER_EMAIL, DEMO_COUNSEL_EMAIL)]
+    reviewer, counsel = (review.Reviewer(a.actor, a.role) for a in found if a is not None)
+    return reviewer, counsel
 
 
 def _uploaded(request: Request, case: dict[str, Any]) -> str | None:
@@ -145,6 +156,7 @@ def _call_back(
     case: dict[str, Any],
     received: dt.datetime,
     agency: Agency,
+    actor: str,
 ) -> None:
     """Record the planned call to the agency's registered number, as a reviewer would."""
     plan = case.get("callback")
@@ -157,10 +169,16 @@ def _call_back(
         spoke_to=plan.get("spoke_to", ""),
         note=plan.get("note", ""),
     )
-    callbacks.record_callback(session, request_id, call, DEMO_REVIEWER, settings.policy)
+    callbacks.record_callback(session, request_id, call, actor, settings.policy)
 
 
-def _rule(session: Session, request_id: str, case: dict[str, Any]) -> None:
+def _rule(
+    session: Session,
+    request_id: str,
+    case: dict[str, Any],
+    reviewer: review.Reviewer,
+    counsel: review.Reviewer,
+) -> None:
     """Adopt the policy's recommendation, as a reviewer would, and close the case if planned."""
     if case.get("ruling") != "adopt":
         return
@@ -170,11 +188,12 @@ def _rule(session: Session, request_id: str, case: dict[str, Any]) -> None:
     if not recommended:
         return
     note = "Agrees with the policy's recommendation (demo reviewer)."
-    state = cases.record_decision(
-        session, request_id, recommended[-1].decision, DEMO_REVIEWER, note
-    )
-    if case.get("close") and state is not CaseState.ESCALATED:
-        cases.transition(session, request_id, CaseState.CLOSED, DEMO_COUNSEL)
+    ruling = review.Ruling(recommended[-1].decision, note)
+    state = review.record_decision(session, request_id, ruling, reviewer)
+    if state is CaseState.SECOND_REVIEW and case.get("close"):
+        state = review.confirm(session, request_id, counsel, "Confirmed (demo counsel).")
+    if case.get("close") and state not in (CaseState.ESCALATED, CaseState.SECOND_REVIEW):
+        cases.transition(session, request_id, CaseState.CLOSED, counsel.actor)
 
 
 USER_COLUMNS = "account_id, email, username, phone, created_ip"

@@ -20,7 +20,7 @@ class HoldRow(Base):
     request_id: Mapped[str] = mapped_column(ForeignKey("requests.id"), index=True)
     account_id: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16))
-    """active, extended, expired, released or converted (into a production)"""
+    """A lawgate.cases.workflow.HoldState: active, extended, expired or converted."""
     starts_at: Mapped[dt.datetime] = mapped_column()
     expires_at: Mapped[dt.datetime] = mapped_column()
     extended_by: Mapped[str | None] = mapped_column(String(32))

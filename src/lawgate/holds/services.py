@@ -14,7 +14,13 @@ from sqlalchemy.orm import Session
 from lawgate import datamap
 from lawgate.auditlog import log
 from lawgate.cases.models import CaseRow
-from lawgate.cases.workflow import GRANTED, CaseState
+from lawgate.cases.workflow import (
+    GRANTED,
+    RUNNING_HOLDS,
+    CaseState,
+    HoldState,
+    check_hold_transition,
+)
 from lawgate.config import Settings
 from lawgate.datamap.resolve import resolve_targets
 from lawgate.domain import Request, RequestKind
@@ -25,7 +31,7 @@ from lawgate.policy.facts import jurisdiction
 from lawgate.store.base import as_utc, utcnow
 
 SYSTEM_ACTOR = "system:holds"
-RUNNING = ("active", "extended")
+RUNNING = tuple(sorted(RUNNING_HOLDS))
 """Statuses in which a hold still keeps data from deletion (until it expires)."""
 
 
@@ -55,6 +61,12 @@ def _request(session: Session, request_id: str) -> RequestRow:
     if row is None:
         raise NotFoundError(f"no request with id {request_id!r}", "id")
     return row
+
+
+def _move(hold: HoldRow, new: HoldState) -> None:
+    """Change a hold's state only along the lifecycle in lawgate.cases.workflow."""
+    check_hold_transition(HoldState(hold.status), new)
+    hold.status = new
 
 
 def _requested_days(row: RequestRow) -> int:
@@ -108,7 +120,7 @@ def place_holds(
             HoldRow(
                 request_id=request_id,
                 account_id=account,
-                status="active",
+                status=HoldState.ACTIVE,
                 starts_at=start,
                 expires_at=expires,
             )
@@ -147,7 +159,7 @@ def extend_holds(
     days = extension_days(extension, original, settings)
     for hold in running:
         hold.expires_at = as_utc(hold.expires_at) + dt.timedelta(days=days)
-        hold.status = "extended"
+        _move(hold, HoldState.EXTENDED)
         hold.extended_by = extension_id
     session.flush()
     details: dict[str, str | int] = {"count": len(running), "days": days, "extension": extension_id}
@@ -170,7 +182,7 @@ def expire_holds(session: Session, now: dt.datetime | None = None) -> int:
     groups = _running_groups(session, query.order_by(HoldRow.id))
     for request_id, holds in sorted(groups.items()):
         for hold in holds:
-            hold.status = "expired"
+            _move(hold, HoldState.EXPIRED)
         session.flush()
         log.append(session, "hold:expired", SYSTEM_ACTOR, request_id, {"count": len(holds)})
     return sum(len(h) for h in groups.values())
@@ -184,7 +196,7 @@ def convert_holds(session: Session, production_id: str, actor: str = SYSTEM_ACTO
     original = production.preservation_ref
     running = [h for h in _holds_of(session, original) if h.status in RUNNING]
     for hold in running:
-        hold.status = "converted"
+        _move(hold, HoldState.CONVERTED)
     session.flush()
     details: dict[str, str | int] = {"count": len(running), "production": production_id}
     log.append(session, "hold:converted", actor, original, details)

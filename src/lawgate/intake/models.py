@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lawgate.credentials import AccountColumns, SessionColumns
 from lawgate.store.base import Base, utcnow
 
 
@@ -110,30 +111,17 @@ class NonceRow(Base):
     seen_at: Mapped[dt.datetime] = mapped_column(index=True)
 
 
-class OfficerRow(Base):
+class OfficerRow(AccountColumns):
     """An officer account under an agency, for the web portal (password + TOTP)."""
 
     __tablename__ = "officers"
 
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"), index=True)
-    email: Mapped[str] = mapped_column(String(320), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    password_hash: Mapped[str] = mapped_column(String(200))
-    totp_secret: Mapped[str] = mapped_column(String(64))
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[dt.datetime | None] = mapped_column()
-    disabled: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
-class OfficerSessionRow(Base):
+class OfficerSessionRow(SessionColumns):
     """A logged-in portal session: the SHA-256 of its cookie token, never the token."""
 
     __tablename__ = "officer_sessions"
 
-    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"), index=True)
-    csrf_token: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[dt.datetime] = mapped_column()

@@ -109,3 +109,17 @@ def write_outbox(folder: Path, name: str, msg: EmailMessage) -> Path:
         Path(temp).unlink(missing_ok=True)
         raise
     return target
+
+
+def outbox_dir(home: Path) -> Path:
+    """Where messages wait when no SMTP server is configured: $LAWGATE_HOME/outbox."""
+    return home / "outbox"
+
+
+def dispatch(msg: EmailMessage, smtp_url: str | None, home: Path, name: str) -> str:
+    """Send by SMTP when a server is given, else write to the outbox; returns the channel used."""
+    if smtp_url:
+        send_smtp(smtp_url, msg)
+        return "smtp"
+    write_outbox(outbox_dir(home), name, msg)
+    return "outbox"

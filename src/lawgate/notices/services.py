@@ -149,11 +149,8 @@ def _deliver(
 ) -> str:
     """Send by SMTP when configured, else write to the outbox; returns the channel used."""
     msg = deliver.message(text, settings.notice_from, recipient)
-    if settings.smtp_url:
-        deliver.send_smtp(settings.smtp_url, msg)
-        return "smtp"
-    deliver.write_outbox(settings.home / "outbox", f"{notice.request_id}-{notice.id}", msg)
-    return "outbox"
+    name = f"{notice.request_id}-{notice.id}"
+    return deliver.dispatch(msg, settings.smtp_url, settings.home, name)
 
 
 def _redact(error: str, recipient: str | None) -> str:

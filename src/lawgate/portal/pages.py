@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
+from lawgate.credentials import new_token
 from lawgate.errors import LawgateError, UnauthenticatedError
 
 HERE = Path(__file__).parent
@@ -52,7 +53,21 @@ templates.env.filters["words"] = words
 
 
 class LoginRequiredError(UnauthenticatedError):
-    """No valid session: the officer is sent to the login page."""
+    """No valid session: the person is sent to the login page (the portal's, or `login_url`).
+
+    PortalRoute answers it with a redirect; elsewhere the application's error handler does,
+    from its status and Location header.
+    """
+
+    status = 303
+
+    def __init__(self, message: str, login_url: str = "/portal/login") -> None:
+        super().__init__(message)
+        self.login_url = login_url
+
+    def headers(self) -> dict[str, str]:
+        """Where the browser goes to sign in."""
+        return {"Location": self.login_url}
 
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
@@ -71,7 +86,13 @@ def secure_cookies(request: Request) -> bool:
 
 
 def set_cookie(
-    request: Request, response: Response, name: str, value: str, max_age: int, path: str
+    request: Request,
+    response: Response,
+    name: str,
+    value: str,
+    max_age: int,
+    path: str,
+    secure: bool | None = None,
 ) -> None:
     """An HttpOnly, SameSite=Strict cookie that scripts cannot read and other sites cannot send."""
     response.set_cookie(
@@ -81,15 +102,22 @@ def set_cookie(
         path=path,
         httponly=True,
         samesite="strict",
-        secure=secure_cookies(request),
+        secure=secure_cookies(request) if secure is None else secure,
     )
 
 
-def clear_cookie(request: Request, response: Response, name: str, path: str) -> None:
+def clear_cookie(
+    request: Request, response: Response, name: str, path: str, secure: bool | None = None
+) -> None:
     """Tell the browser to forget a cookie, with the same attributes it was set with."""
-    response.delete_cookie(
-        name, path=path, httponly=True, samesite="strict", secure=secure_cookies(request)
-    )
+    secure = secure_cookies(request) if secure is None else secure
+    response.delete_cookie(name, path=path, httponly=True, samesite="strict", secure=secure)
+
+
+def login_csrf(request: Request, cookie: str) -> str:
+    """A login form's CSRF token, kept in a cookie of its own (no session yet): reused or new."""
+    token = request.cookies.get(cookie) or ""
+    return token if len(token) == len(new_token()) else new_token()
 
 
 def harden(response: Response) -> Response:
@@ -103,7 +131,7 @@ def harden(response: Response) -> Response:
 def _as_page(request: Request, exc: Exception) -> Response:
     """Turn an error into the page or redirect an officer should see."""
     if isinstance(exc, LoginRequiredError):
-        return RedirectResponse("/portal/login", status_code=303)
+        return RedirectResponse(exc.login_url, status_code=303)
     if isinstance(exc, LawgateError):
         where = f"{exc.field}: " if exc.field and exc.status == 422 else ""
         return error_page(request, exc.status, where + exc.message)
@@ -114,7 +142,20 @@ def _as_page(request: Request, exc: Exception) -> Response:
 
 
 class PortalRoute(APIRoute):
-    """A route whose errors become portal pages, and whose answers carry the security headers."""
+    """A route whose errors become portal pages, and whose answers carry the security headers.
+
+    A subclass may catch fewer errors (`caught`) or show them otherwise (`as_page`).
+    """
+
+    caught: ClassVar[tuple[type[Exception], ...]] = (
+        LawgateError,
+        RequestValidationError,
+        HTTPException,
+    )
+
+    def as_page(self, request: Request, exc: Exception) -> Response:
+        """The answer to a caught error."""
+        return _as_page(request, exc)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         """Wrap FastAPI's handler, dependencies included."""
@@ -123,8 +164,8 @@ class PortalRoute(APIRoute):
         async def handler(request: Request) -> Response:
             try:
                 response = await original(request)
-            except (LawgateError, RequestValidationError, HTTPException) as exc:
-                response = _as_page(request, exc)
+            except self.caught as exc:
+                response = self.as_page(request, exc)
             return harden(response)
 
         return handler

@@ -26,6 +26,7 @@ from lawgate.portal.pages import (
     LoginRequiredError,
     PortalRoute,
     clear_cookie,
+    login_csrf,
     render,
     set_cookie,
 )
@@ -105,8 +106,7 @@ def static(name: str) -> Response:
 
 def _login_form(request: Request, email: str, error: str | None, status: int) -> Response:
     """The login page, with a login CSRF token held in a cookie of its own (no session yet)."""
-    token = request.cookies.get(LOGIN_COOKIE) or ""
-    token = token if len(token) == len(sessions.new_token()) else sessions.new_token()
+    token = login_csrf(request, LOGIN_COOKIE)
     context = {"csrf_token": token, "email": email, "error": error}
     response = render(request, "login.html", context, status)
     set_cookie(request, response, LOGIN_COOKIE, token, LOGIN_COOKIE_AGE, "/portal/login")
@@ -160,7 +160,7 @@ def home(request: Request) -> Response:
     """The requests of the officer's agency, open ones first by deadline."""
     with unit(request) as db:
         current = signed_in(db, request)
-        agency = intake.get_agency(db, current.officer.agency_id)
+        agency = intake.get_agency(db, current.account.agency_id)
         rows = submission.agency_requests(db, agency.id)
     context = {"me": current, "agency": agency, "rows": rows, "now": utcnow()}
     return render(request, "home.html", context)
@@ -191,7 +191,7 @@ def new_request(request: Request) -> Response:
     """A blank request form for the officer's agency."""
     with unit(request) as db:
         current = signed_in(db, request)
-        agency = intake.get_agency(db, current.officer.agency_id)
+        agency = intake.get_agency(db, current.account.agency_id)
     return _request_form(request, current, agency, forms.blank_form(), {}, 200)
 
 
@@ -225,9 +225,9 @@ def _file(
     """Validate the form and the PDF, then store the request; InvalidFormError says what is off."""
     problems = forms.InvalidFormError()
     document = _document(form, entered, problems)
-    parsed = forms.validate(entered, current.officer, agency, document, problems)
+    parsed = forms.validate(entered, current.account, agency, document, problems)
     try:
-        return submission.file_request(db, parsed, agency, current.officer, document, settings)
+        return submission.file_request(db, parsed, agency, current.account, document, settings)
     except LawgateError as exc:
         problems.add(forms.input_for(exc.field or "", [])[0], exc.message)
         problems.status = exc.status
@@ -246,7 +246,7 @@ def submit(request: Request, form: PostedForm) -> Response:
     with unit(request) as db:
         current = signed_in(db, request)
         sessions.check_csrf(current.csrf_token, text(form, CSRF_FIELD))
-        agency = intake.get_agency(db, current.officer.agency_id)
+        agency = intake.get_agency(db, current.account.agency_id)
     values = {name: text(form, name) for name in forms.TEXT_FIELDS}
     categories = [c for c in form.getlist("categories") if isinstance(c, str)]
     entered = forms.entered(values, categories)
@@ -271,8 +271,8 @@ def request_status(request: Request, request_id: str) -> Response:
     """One request of the agency: its state, deadline, decision and the document received."""
     with unit(request) as db:
         current = signed_in(db, request)
-        shown = submission.status_for(db, request_id, current.officer.agency_id)
-        agency = intake.get_agency(db, current.officer.agency_id)
+        shown = submission.status_for(db, request_id, current.account.agency_id)
+        agency = intake.get_agency(db, current.account.agency_id)
     context = {"me": current, "agency": agency, "shown": shown, "now": utcnow()}
     return render(request, "status.html", context)
 

@@ -43,8 +43,14 @@ class Package:
         return f"sha-256=:{base64.b64encode(raw).decode('ascii')}:"
 
 
-def deliver(session: Session, request_id: str, home: Path, actor: str) -> Package:
-    """The request's sealed package; the first download moves the case to 'delivered'."""
+def has_package(session: Session, request_id: str) -> bool:
+    """True once a package was sealed for the request."""
+    query = select(ProductionRow.id).where(ProductionRow.request_id == request_id)
+    return session.scalars(query.limit(1)).first() is not None
+
+
+def sealed_package(session: Session, request_id: str, home: Path) -> Package:
+    """The request's latest sealed package, checked against its record before anyone gets it."""
     row = session.scalars(
         select(ProductionRow)
         .where(ProductionRow.request_id == request_id)
@@ -62,10 +68,35 @@ def deliver(session: Session, request_id: str, home: Path, actor: str) -> Packag
             f"the package file of {request_id} differs in size from the sealed record; "
             "it is withheld until staff look into it"
         )
+    return Package(request_id, path, row.sha256, row.size_bytes)
+
+
+def _audit(session: Session, event: str, actor: str, package: Package, **extra: str) -> None:
+    """Every hand-over of a package is logged with its digest and size."""
+    details: dict[str, str | int] = {"sha256": package.sha256, "bytes": package.size_bytes}
+    log.append(session, event, actor, package.request_id, {**details, **extra})
+
+
+def deliver(session: Session, request_id: str, home: Path, actor: str) -> Package:
+    """The request's sealed package; the first download moves the case to 'delivered'."""
+    package = sealed_package(session, request_id, home)
     state = cases.locked_state(session, request_id)
     first = state is CaseState.PRODUCING
     if first:
         cases.transition(session, request_id, CaseState.DELIVERED, actor)
-    event = "production:delivered" if first else "production:downloaded"
-    log.append(session, event, actor, request_id, {"sha256": row.sha256, "bytes": row.size_bytes})
-    return Package(request_id, path, row.sha256, row.size_bytes)
+    _audit(session, "production:delivered" if first else "production:downloaded", actor, package)
+    return package
+
+
+def staff_copy(session: Session, request_id: str, home: Path, actor: str) -> Package:
+    """Staff fetch the sealed package (encrypted to the agency) to hand it over another way."""
+    package = sealed_package(session, request_id, home)
+    _audit(session, "production:downloaded", actor, package)
+    return package
+
+
+def mark_delivered(session: Session, request_id: str, home: Path, actor: str, how: str) -> None:
+    """Record a package handed over outside the API (portal, secure mail, in person)."""
+    package = sealed_package(session, request_id, home)
+    cases.transition(session, request_id, CaseState.DELIVERED, actor)
+    _audit(session, "production:delivered", actor, package, channel=how[:200])

@@ -49,6 +49,7 @@ WHY_NOT: dict[CaseState, str] = {
     CaseState.EVALUATED: "it has not been reviewed yet",
     CaseState.IN_REVIEW: "no reviewer has approved it yet",
     CaseState.ESCALATED: "it is escalated and waits for a senior decision",
+    CaseState.SECOND_REVIEW: "its ruling waits for a second reviewer to confirm it",
     CaseState.REJECTED: "nothing may be disclosed",
     CaseState.DELIVERED: "its package was already delivered",
     CaseState.CLOSED: "the case is closed",
@@ -223,6 +224,12 @@ class Production:
                 **ruling.decision.model_dump(mode="json", exclude_none=True),
                 "decided_by": ruling.decided_by,
                 "decided_at": ruling.decided_at.isoformat(),
+                "confirmed_by": ruling.confirmed_by,
+                "narrowing": (
+                    ruling.narrowing.model_dump(mode="json", by_alias=True, exclude_none=True)
+                    if ruling.narrowing
+                    else None
+                ),
                 "no_data": resolution.no_data,
             },
             scope=scope,
@@ -307,6 +314,8 @@ def _job(session: Session, request_id: str, out_file: Path) -> Job:
         raise ConflictError(
             f"agency {agency.id} has no age recipient on record; packages are encrypted to it"
         )
+    if ruling.narrowing is not None:
+        request = ruling.narrowing.apply(request)
     return Job(request_id, request, agency, agency.age_recipient, ruling, allowed, out_file)
 
 

@@ -16,14 +16,16 @@ from lawgate.api.deps import DbSession
 from lawgate.intake import keys
 from lawgate.intake import services as intake
 from lawgate.portal import accounts
+from lawgate.staff.roles import may_administer
+from lawgate.staff.web import SignedIn, checked_form, require_role
 from lawgate.store.base import utcnow
-from lawgate.web.views import committed, console_access, reviewer, same_origin, templates
+from lawgate.web.views import committed, same_origin, templates
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(console_access)])
+router = APIRouter(include_in_schema=False)
 
 
 @router.get("/console/agencies", response_class=HTMLResponse)
-def registry(request: Request, db: DbSession) -> Response:
+def registry(request: Request, db: DbSession, me: SignedIn) -> Response:
     """Every agency with its domains, call-back number, API keys and officer accounts."""
     agencies = intake.list_agencies(db)
     context = {
@@ -31,27 +33,32 @@ def registry(request: Request, db: DbSession) -> Response:
         "keys": {a.id: keys.list_keys(db, a.id) for a in agencies},
         "officers": {a.id: accounts.list_officers(db, a.id) for a in agencies},
         "now": utcnow(),
+        "me": me,
     }
     return templates.TemplateResponse(request, "registry.html", context)
 
 
 @router.post("/console/agencies/keys/{key_id}/revoke", dependencies=[Depends(same_origin)])
 def revoke(
-    request: Request, key_id: str, reviewer_name: Annotated[str, Form(alias="reviewer")] = ""
+    request: Request, key_id: str, me: SignedIn, csrf_token: Annotated[str, Form()] = ""
 ) -> RedirectResponse:
-    """Revoke an API key now (a stolen key must stop working at once); audited."""
+    """Revoke an API key now: any staff member may stop a stolen key at once; audited."""
+    checked_form(request, me, csrf_token)
     with committed(request) as db:
-        revoked = keys.revoke_key(db, key_id, reviewer(reviewer_name))
+        revoked = keys.revoke_key(db, key_id, me.account.actor)
     return RedirectResponse(f"/console/agencies#{revoked.agency_id}", status_code=303)
 
 
 @router.post("/console/officers/unlock", dependencies=[Depends(same_origin)])
 def unlock(
     request: Request,
+    me: SignedIn,
     email: Annotated[str, Form()] = "",
-    reviewer_name: Annotated[str, Form(alias="reviewer")] = "",
+    csrf_token: Annotated[str, Form()] = "",
 ) -> RedirectResponse:
-    """End an officer's lockout after staff confirmed who they are; audited."""
+    """End an officer's lockout (admins, after confirming who the officer is); audited."""
+    checked_form(request, me, csrf_token)
+    require_role(me, may_administer, "unlock officers")
     with committed(request) as db:
-        officer = accounts.unlock(db, email, reviewer(reviewer_name))
+        officer = accounts.unlock(db, email, me.account.actor)
     return RedirectResponse(f"/console/agencies#{officer.agency_id}", status_code=303)

@@ -14,27 +14,25 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
 
-from lawgate.api.deps import STAFF_NAME_MAX, DbSession, is_loopback
+from lawgate.api.deps import DbSession
 from lawgate.cases import callbacks
 from lawgate.cases import services as cases
 from lawgate.cases.workflow import DECIDABLE, CaseState
 from lawgate.config import Settings
 from lawgate.domain import CallbackStatus, RequestKind
-from lawgate.errors import ForbiddenError, InvalidInputError
+from lawgate.errors import ForbiddenError, InvalidInputError, LawgateError
 from lawgate.intake.signals import band
+from lawgate.staff import accounts as staff_accounts
+from lawgate.staff.roles import may_review
+from lawgate.staff.web import SignedIn, StaffSession, checked_form, require_role
 from lawgate.store.base import utcnow
 from lawgate.store.session import transaction
+from lawgate.web import casework
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(include_in_schema=False)
 Choice = TypeVar("Choice", CaseState, RequestKind)
-
-
-def console_access(request: Request) -> None:
-    """The console is loopback-only until staff login arrives."""
-    if not is_loopback(request.client.host if request.client else None):
-        raise ForbiddenError("the console answers only on loopback until staff login exists")
 
 
 def until(deadline: dt.datetime, now: dt.datetime) -> str:
@@ -60,10 +58,11 @@ def home() -> RedirectResponse:
     return RedirectResponse("/console", status_code=307)
 
 
-@router.get("/console", response_class=HTMLResponse, dependencies=[Depends(console_access)])
+@router.get("/console", response_class=HTMLResponse)
 def queue(
     request: Request,
     db: DbSession,
+    me: SignedIn,
     state: Annotated[str | None, Query()] = None,
     country: Annotated[str | None, Query(max_length=2)] = None,
     kind: Annotated[str | None, Query()] = None,
@@ -79,16 +78,19 @@ def queue(
     )
     rows = cases.list_cases(db, where)
     everything = cases.list_cases(db)
+    context_now = utcnow()
     chosen = {"state": chosen_state, "country": chosen_country, "kind": chosen_kind}
     context = {
         "rows": rows,
-        "now": utcnow(),
+        "now": context_now,
         "states": list(CaseState),
         "kinds": list(RequestKind),
         "countries": sorted({r.country for r in everything}),
         "chosen": chosen,
         "by_risk": by_risk,
         "sort_link": _sort_link(chosen, not by_risk),
+        "overdue": sum(1 for r in everything if r.overdue(context_now)),
+        "me": me,
     }
     return templates.TemplateResponse(request, "queue.html", context)
 
@@ -101,21 +103,33 @@ def _sort_link(chosen: dict[str, str | None], by_risk: bool) -> str:
     return "/console" + ("?" + urlencode(query) if query else "")
 
 
-@router.get(
-    "/console/requests/{request_id}",
-    response_class=HTMLResponse,
-    dependencies=[Depends(console_access)],
-)
-def case_page(request: Request, request_id: str, db: DbSession) -> Response:
-    """One request: what was asked, under which process, what was decided, and its trail."""
-    detail = cases.case_detail(db, request_id)
+@router.get("/console/requests/{request_id}", response_class=HTMLResponse)
+def case_page(request: Request, request_id: str, me: SignedIn) -> Response:
+    """One request: what was asked, the advice, the ruling forms, the package, the trail."""
+    return render_case(request, request_id, me)
+
+
+def render_case(
+    request: Request, request_id: str, me: StaffSession, error: LawgateError | None = None
+) -> Response:
+    """The case page, with the refusal of the last action when there was one."""
+    settings: Settings = request.app.state.settings
+    with committed(request) as db:
+        detail = cases.case_detail(db, request_id)
+        extra = casework.context(db, detail, me.account, settings)
+        names = staff_accounts.actor_names(db)
     context = {
         "case": detail,
         "now": utcnow(),
         "emergency": detail.request.kind is RequestKind.EMERGENCY_DISCLOSURE,
-        "can_call": detail.summary.state in DECIDABLE,
+        "can_call": detail.summary.state in DECIDABLE and may_review(me.account.role),
+        "me": me,
+        "names": names,
+        "error": error,
+        **extra,
     }
-    return templates.TemplateResponse(request, "case.html", context)
+    status = error.status if error else 200
+    return templates.TemplateResponse(request, "case.html", context, status_code=status)
 
 
 @contextmanager
@@ -127,20 +141,12 @@ def committed(request: Request) -> Iterator[Session]:
 
 
 def same_origin(request: Request) -> None:
-    """Refuse a form posted from another site: the console trusts loopback, not the browser."""
+    """Refuse a form posted from another site: a second wall behind the CSRF token."""
     origin = request.headers.get("origin")
     fetch_site = request.headers.get("sec-fetch-site", "same-origin")
     own = f"{request.url.scheme}://{request.url.netloc}"
     if (origin is not None and origin != own) or fetch_site not in {"same-origin", "none"}:
         raise ForbiddenError(f"a console form must be posted from the console itself ({own})")
-
-
-def reviewer(name: str) -> str:
-    """The staff member recording, named on the form as the staff API's header names them."""
-    name = name.strip()
-    if not name or len(name) > STAFF_NAME_MAX:
-        raise InvalidInputError(f"name yourself (1 to {STAFF_NAME_MAX} characters)", "reviewer")
-    return f"staff:{name}"
 
 
 def call_time(value: str, now: dt.datetime) -> dt.datetime:
@@ -162,14 +168,12 @@ def call_outcome(value: str) -> CallbackStatus:
     return CallbackStatus(value)
 
 
-@router.post(
-    "/console/requests/{request_id}/callbacks",
-    dependencies=[Depends(console_access), Depends(same_origin)],
-)
+@router.post("/console/requests/{request_id}/callbacks", dependencies=[Depends(same_origin)])
 def add_callback(
     request: Request,
     request_id: str,
-    reviewer_name: Annotated[str, Form(alias="reviewer")] = "",
+    me: SignedIn,
+    csrf_token: Annotated[str, Form()] = "",
     number_called: Annotated[str, Form()] = "",
     outcome: Annotated[str, Form()] = "",
     called_at: Annotated[str, Form()] = "",
@@ -177,6 +181,8 @@ def add_callback(
     note: Annotated[str, Form()] = "",
 ) -> RedirectResponse:
     """Record a call to the registry's number from the case page, then show the case again."""
+    checked_form(request, me, csrf_token)
+    require_role(me, may_review, "record call-backs")
     call = callbacks.Call(
         number_called=number_called,
         outcome=call_outcome(outcome),
@@ -186,5 +192,5 @@ def add_callback(
     )
     settings: Settings = request.app.state.settings
     with committed(request) as db:
-        callbacks.record_callback(db, request_id, call, reviewer(reviewer_name), settings.policy)
+        callbacks.record_callback(db, request_id, call, me.account.actor, settings.policy)
     return RedirectResponse(f"/console/requests/{request_id}#callbacks", status_code=303)

@@ -1,0 +1,1 @@
+"""Background work on a job queue (huey): exports, hold expiry, user notices, deadline alerts."""

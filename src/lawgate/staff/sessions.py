@@ -1,0 +1,14 @@
+"""Console sessions: a random cookie token stored only as its SHA-256, with a CSRF token each."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from lawgate.credentials import SessionKind, SignedIn
+from lawgate.staff.accounts import REALM, StaffAccount, get_staff
+from lawgate.staff.models import StaffSessionRow
+
+LIFETIME = dt.timedelta(hours=12)
+StaffSession = SignedIn[StaffAccount]
+KIND = SessionKind(REALM, StaffSessionRow, "staff_id", LIFETIME, get_staff)
+start, resume, end = KIND.start, KIND.resume, KIND.end

@@ -1,0 +1,167 @@
+"""Console sign-in: the login page, sign-out, and the `SignedIn` dependency of console pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, ClassVar
+from urllib.parse import urlencode, urlsplit
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from lawgate import credentials
+from lawgate.credentials import LoginRefusedError
+from lawgate.errors import ForbiddenError, UnauthenticatedError
+from lawgate.portal.pages import (
+    LoginRequiredError,
+    PortalRoute,
+    clear_cookie,
+    login_csrf,
+    set_cookie,
+)
+from lawgate.staff import accounts, sessions
+from lawgate.staff.roles import Role
+from lawgate.staff.sessions import StaffSession as StaffSession
+from lawgate.store.session import transaction
+
+COOKIE = "lawgate_console"
+LOGIN_COOKIE = "lawgate_console_login"
+LOGIN_PATH = "/console/login"
+HOME = "/console"
+LOGIN_COOKIE_AGE = 3600
+SESSION_AGE = int(sessions.LIFETIME.total_seconds())
+MAX_NEXT = 2000
+PACKAGE = Path(__file__).parents[1]
+templates = Jinja2Templates(
+    directory=[PACKAGE / "web" / "templates", PACKAGE / "portal" / "templates"]
+)
+"""The console's templates, and the portal's for the login fields both sign-in pages share."""
+
+
+class ConsoleRoute(PortalRoute):
+    """Console sign-in routes carry the portal's security headers; errors go to the app's pages."""
+
+    caught: ClassVar[tuple[type[Exception], ...]] = ()
+
+
+router = APIRouter(prefix=HOME, include_in_schema=False, route_class=ConsoleRoute)
+
+
+def _https(request: Request) -> bool:
+    """Console cookies are Secure whenever the console is reached over https."""
+    return request.url.scheme == "https"
+
+
+def safe_next(value: str | None) -> str:
+    """Where to go after signing in: a console path of this site, never another site."""
+    if not value or len(value) > MAX_NEXT or not value.isprintable() or "\\" in value:
+        return HOME
+    parts = urlsplit(value)
+    local = not parts.scheme and not parts.netloc
+    console = parts.path == HOME or parts.path.startswith(HOME + "/")
+    if local and console and not parts.path.startswith(LOGIN_PATH):
+        return value
+    return HOME
+
+
+def signed_in(request: Request) -> StaffSession:
+    """The staff session of the request; GETs without one are sent to sign in, others get 401."""
+    with transaction(request.app.state.sessions) as db:
+        found = sessions.resume(db, request.cookies.get(COOKIE))
+    if found is not None:
+        return found
+    if request.method in ("GET", "HEAD"):
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        login = f"{LOGIN_PATH}?{urlencode({'next': here})}"
+        raise LoginRequiredError("sign in to the console first", login)
+    raise UnauthenticatedError("sign in to the console first: no session, or it has ended")
+
+
+SignedIn = Annotated[StaffSession, Depends(signed_in)]
+
+
+def require_role(staff_session: StaffSession, predicate: Callable[[Role], bool], what: str) -> None:
+    """Refuse what the signed-in role may not do, naming the roles that may."""
+    role = staff_session.account.role
+    if predicate(role):
+        return
+    allowed = " or ".join(r.value.replace("_", " ") for r in Role if predicate(r)) or "nobody"
+    raise ForbiddenError(
+        f"only {allowed} may {what}; you are signed in as {role.value.replace('_', ' ')}", "role"
+    )
+
+
+def checked_form(
+    request: Request, staff_session: StaffSession, form_csrf: str | None
+) -> StaffSession:
+    """Refuse a console form post without this session's CSRF token (field `csrf_token`).
+
+    The request is in the signature so checks can join without changing callers; the origin
+    of console posts is checked by the console router itself (web.views.same_origin).
+    """
+    del request
+    credentials.check_csrf(staff_session.csrf_token, form_csrf)
+    return staff_session
+
+
+def _login_form(
+    request: Request, email: str, next_path: str, error: str | None, status: int
+) -> Response:
+    """The login page, with a login CSRF token held in a cookie of its own (no session yet)."""
+    token = login_csrf(request, LOGIN_COOKIE)
+    context = {"csrf_token": token, "email": email, "error": error, "next": next_path}
+    response = templates.TemplateResponse(request, "login.html", context, status_code=status)
+    set_cookie(
+        request, response, LOGIN_COOKIE, token, LOGIN_COOKIE_AGE, LOGIN_PATH, _https(request)
+    )
+    return response
+
+
+@router.get("/login")
+def login_page(request: Request, next_path: Annotated[str, Query(alias="next")] = HOME) -> Response:
+    """Email, password and authenticator code in one form; signed-in staff go straight on."""
+    with transaction(request.app.state.sessions) as db:
+        if sessions.resume(db, request.cookies.get(COOKIE)) is not None:
+            return RedirectResponse(safe_next(next_path), status_code=303)
+    return _login_form(request, "", safe_next(next_path), None, 200)
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    email: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    code: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+    next_path: Annotated[str, Form(alias="next")] = HOME,
+) -> Response:
+    """Check the credentials; failures are counted and logged even though the login fails."""
+    credentials.check_csrf(request.cookies.get(LOGIN_COOKIE), csrf_token)
+    email, target = email[:320], safe_next(next_path)
+    refused: LoginRefusedError | None = None
+    with transaction(request.app.state.sessions) as db:
+        try:
+            account = accounts.authenticate(db, email, password, code)
+        except LoginRefusedError as exc:
+            refused = exc
+        else:
+            token, _ = sessions.start(db, account)
+    if refused is not None:
+        return _login_form(request, email, target, refused.message, refused.status)
+    response = RedirectResponse(target, status_code=303)
+    set_cookie(request, response, COOKIE, token, SESSION_AGE, "/", _https(request))
+    clear_cookie(request, response, LOGIN_COOKIE, LOGIN_PATH, _https(request))
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, me: SignedIn, csrf_token: Annotated[str, Form()] = "") -> Response:
+    """End the session; the cookie's token opens nothing afterwards."""
+    checked_form(request, me, csrf_token)
+    with transaction(request.app.state.sessions) as db:
+        sessions.end(db, request.cookies.get(COOKIE))
+    response = RedirectResponse(LOGIN_PATH, status_code=303)
+    clear_cookie(request, response, COOKIE, "/", _https(request))
+    return response

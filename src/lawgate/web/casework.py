@@ -1,0 +1,139 @@
+"""What the case page shows a signed-in reviewer beyond the request: advice, proposal, preview."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from lawgate.auditlog import log
+from lawgate.cases.schemas import CaseDetail, RecordedDecision
+from lawgate.cases.workflow import DECIDABLE, GRANTED, CaseState
+from lawgate.config import Settings
+from lawgate.datamap import shipped
+from lawgate.datamap.resolve import resolve_targets
+from lawgate.domain import PRESERVATION_KINDS, ReasonCode
+from lawgate.errors import LawgateError
+from lawgate.production.models import ProductionRow
+from lawgate.staff.accounts import StaffAccount
+from lawgate.staff.roles import may_decide_escalated, may_review
+
+CLOSABLE = frozenset({CaseState.DELIVERED, CaseState.REJECTED})
+PRODUCTION_EVENTS = ("production:requested", "production:started", "production:failed")
+
+
+@dataclass(frozen=True)
+class Preview:
+    """How many accounts each target matches: counts only, never who they are."""
+
+    counts: list[int] | None
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class ProductionStatus:
+    """Where the package stands: not asked, queued, running, failed, or sealed."""
+
+    stage: str
+    package: ProductionRow | None = None
+
+
+def recommendation(detail: CaseDetail) -> RecordedDecision | None:
+    """The policy's latest advice on the request."""
+    advice = [d for d in detail.decisions if d.source == "policy"]
+    return advice[-1] if advice else None
+
+
+def proposal(detail: CaseDetail) -> RecordedDecision | None:
+    """The ruling waiting for a second reviewer, if any."""
+    waiting = [d for d in detail.decisions if d.status == "proposed"]
+    return waiting[-1] if waiting and detail.summary.state is CaseState.SECOND_REVIEW else None
+
+
+def preview(db: Session, detail: CaseDetail, settings: Settings, actor: str) -> Preview:
+    """Resolve the targets to counts (audited: a lookup is an access even without data shown)."""
+    targets = detail.request.targets
+    if not targets:
+        return Preview([])
+    engine = sa.create_engine(settings.marketplace_url)
+    try:
+        resolution = resolve_targets(engine, shipped(), targets)
+    except (SQLAlchemyError, LawgateError) as exc:
+        return Preview(None, f"the platform's data could not be searched ({type(exc).__name__})")
+    finally:
+        engine.dispose()
+    counts = [len(r.account_ids) for r in resolution.results]
+    details = {"targets": len(counts), "accounts": sum(counts)}
+    log.append(db, "request:targets:previewed", actor, detail.summary.id, details)
+    return Preview(counts)
+
+
+def production_status(db: Session, detail: CaseDetail) -> ProductionStatus:
+    """The package's stage, read from its record and the case's audit trail."""
+    query = select(ProductionRow).where(ProductionRow.request_id == detail.summary.id)
+    row = db.scalars(query.order_by(ProductionRow.id.desc())).first()
+    if row is not None:
+        return ProductionStatus("sealed", row)
+    events = [e.event for e in detail.trail if e.event in PRODUCTION_EVENTS]
+    stage = {
+        "production:requested": "queued",
+        "production:started": "running",
+        "production:failed": "failed",
+    }
+    return ProductionStatus(stage[events[-1]] if events else "none")
+
+
+def advised_reasons(advice: RecordedDecision | None) -> dict[str, str]:
+    """The policy's reason code per category (and '' for the request), to preset the form."""
+    found: dict[str, str] = {}
+    for reason in advice.decision.reasons if advice else []:
+        found.setdefault(str(reason.category or ""), reason.code.value)
+    return found
+
+
+def permissions(detail: CaseDetail, me: StaffAccount, stage: str = "none") -> dict[str, bool]:
+    """Which forms this staff member sees on this case."""
+    state, kind = detail.summary.state, detail.summary.kind
+    waiting = proposal(detail)
+    may_rule = state in DECIDABLE and may_review(me.role)
+    if state is CaseState.ESCALATED:
+        may_rule = may_decide_escalated(me.role)
+    produced_kind = kind not in PRESERVATION_KINDS
+    return {
+        "decide": may_rule,
+        "confirm": waiting is not None and may_review(me.role) and waiting.decided_by != me.actor,
+        "produce": produced_kind and may_review(me.role) and _producible(state, stage),
+        "deliver": state is CaseState.PRODUCING and may_review(me.role),
+        "close": may_review(me.role) and _closable(state, produced_kind),
+    }
+
+
+def _producible(state: CaseState, stage: str) -> bool:
+    """Granted and not yet asked for, or a production that failed and may be tried again."""
+    return (state in GRANTED and stage == "none") or stage == "failed"
+
+
+def _closable(state: CaseState, produced_kind: bool) -> bool:
+    """Answered cases close: delivered, rejected, or a granted preservation (nothing to send)."""
+    return state in CLOSABLE or (not produced_kind and state in GRANTED)
+
+
+def context(
+    db: Session, detail: CaseDetail, me: StaffAccount, settings: Settings
+) -> dict[str, Any]:
+    """Everything the case page adds for a signed-in reviewer."""
+    advice = recommendation(detail)
+    production = production_status(db, detail)
+    return {
+        "recommended": advice,
+        "advised_reasons": advised_reasons(advice),
+        "proposal": proposal(detail),
+        "preview": preview(db, detail, settings, me.actor),
+        "production": production,
+        "may": permissions(detail, me, production.stage),
+        "reason_codes": list(ReasonCode),
+    }

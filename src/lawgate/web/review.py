@@ -1,0 +1,201 @@
+"""Console actions on a case: rule, confirm or send back, produce, hand over, and close."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from lawgate.auditlog import log
+from lawgate.cases import review
+from lawgate.cases import services as cases
+from lawgate.cases.workflow import GRANTED, CaseState
+from lawgate.config import Settings
+from lawgate.domain import PRESERVATION_KINDS
+from lawgate.errors import ConflictError, LawgateError
+from lawgate.holds import services as holds
+from lawgate.intake import services as intake
+from lawgate.jobs.tasks import enqueue_production
+from lawgate.notices import services as notices
+from lawgate.production import delivery
+from lawgate.staff.roles import may_review
+from lawgate.staff.web import SignedIn, StaffSession, checked_form, require_role
+from lawgate.store.base import utcnow
+from lawgate.web import casework, rulings
+from lawgate.web.views import committed, render_case, same_origin, templates
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(same_origin)])
+MAX_FIELDS = 200
+
+
+async def posted(request: Request, me: SignedIn) -> FormData:
+    """The posted form, once its CSRF token has been checked against the session's."""
+    form = await request.form(max_files=0, max_fields=MAX_FIELDS, max_part_size=64 * 1024)
+    token = form.get("csrf_token")
+    checked_form(request, me, token if isinstance(token, str) else None)
+    return form
+
+
+Posted = Annotated[FormData, Depends(posted)]
+
+
+def _reviewer(me: StaffSession) -> review.Reviewer:
+    """The signed-in staff member as the review rules see them."""
+    return review.Reviewer(me.account.actor, me.account.role)
+
+
+def _fields(form: FormData) -> dict[str, str]:
+    """The form's text fields (files and repeated fields aside)."""
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+def _back(request_id: str, anchor: str) -> RedirectResponse:
+    """Back to the case page, at the section that changed."""
+    return RedirectResponse(f"/console/requests/{request_id}#{anchor}", status_code=303)
+
+
+def _act(
+    request: Request, request_id: str, me: StaffSession, anchor: str, work: Callable[..., object]
+) -> Response:
+    """Do one action in its own transaction; on refusal, show the case with the reason."""
+    try:
+        with committed(request) as db:
+            work(db)
+    except LawgateError as exc:
+        return render_case(request, request_id, me, error=exc)
+    return _back(request_id, anchor)
+
+
+@router.post("/console/requests/{request_id}/decision")
+def decide(request: Request, request_id: str, me: SignedIn, form: Posted) -> Response:
+    """Record a ruling per category; it waits for a second reviewer where one is required."""
+    settings: Settings = request.app.state.settings
+
+    def work(db: sa.orm.Session) -> None:
+        detail = cases.case_detail(db, request_id)
+        advice = casework.recommendation(detail)
+        targets = [v for v in form.getlist("target") if isinstance(v, str)]
+        ruling = rulings.ruling_from(
+            _fields(form), targets, detail.request, advice.decision if advice else None
+        )
+        review.record_decision(db, request_id, ruling, _reviewer(me))
+        holds.after_decision(db, request_id, settings, me.account.actor)
+
+    return _act(request, request_id, me, "decision", work)
+
+
+@router.post("/console/requests/{request_id}/confirm")
+def confirm(request: Request, request_id: str, me: SignedIn, form: Posted) -> Response:
+    """A second reviewer confirms the proposed ruling; the case moves on."""
+    settings: Settings = request.app.state.settings
+    note = str(form.get("note", ""))
+
+    def work(db: sa.orm.Session) -> None:
+        review.confirm(db, request_id, _reviewer(me), note)
+        holds.after_decision(db, request_id, settings, me.account.actor)
+
+    return _act(request, request_id, me, "decision", work)
+
+
+@router.post("/console/requests/{request_id}/return")
+def send_back(request: Request, request_id: str, me: SignedIn, form: Posted) -> Response:
+    """A second reviewer sends the proposed ruling back, saying why."""
+    note = str(form.get("note", ""))
+    return _act(
+        request,
+        request_id,
+        me,
+        "decision",
+        lambda db: review.send_back(db, request_id, _reviewer(me), note),
+    )
+
+
+def _check_producible(db: sa.orm.Session, request_id: str) -> None:
+    """Queue a production only for a granted, non-preservation case with a ruling in force."""
+    state = cases.locked_state(db, request_id)
+    kind = intake.get_request(db, request_id).kind
+    if kind in PRESERVATION_KINDS:
+        raise ConflictError(
+            f"request {request_id} asks for preservation: data is held, not produced"
+        )
+    retry = state is CaseState.PRODUCING and not delivery.has_package(db, request_id)
+    if (state not in GRANTED and not retry) or cases.latest_ruling(db, request_id) is None:
+        raise ConflictError(f"request {request_id} is '{state}': only a granted ruling is produced")
+
+
+@router.post("/console/requests/{request_id}/produce")
+def produce(request: Request, request_id: str, me: SignedIn, _form: Posted) -> Response:
+    """Queue the sealed package's production; the page shows its download once it is sealed."""
+    require_role(me, may_review, "produce packages")
+
+    def work(db: sa.orm.Session) -> None:
+        _check_producible(db, request_id)
+        log.append(db, "production:requested", me.account.actor, request_id)
+
+    response = _act(request, request_id, me, "production", work)
+    if response.status_code == 303:
+        enqueue_production(request.app.state.jobs, request_id, me.account.actor)
+    return response
+
+
+@router.get("/console/requests/{request_id}/production", response_class=HTMLResponse)
+def production_fragment(request: Request, request_id: str, me: SignedIn) -> Response:
+    """The production section alone, which the page polls (htmx) until the package is sealed."""
+    with committed(request) as db:
+        detail = cases.case_detail(db, request_id)
+        status = casework.production_status(db, detail)
+        may = casework.permissions(detail, me.account, status.stage)
+    context = {"case": detail, "production": status, "may": may, "me": me}
+    return templates.TemplateResponse(request, "production.html", context)
+
+
+@router.get("/console/requests/{request_id}/package")
+def download(request: Request, request_id: str, me: SignedIn) -> FileResponse:
+    """The sealed package (encrypted to the agency), for staff to hand over; audited."""
+    require_role(me, may_review, "download packages")
+    settings: Settings = request.app.state.settings
+    with committed(request) as db:
+        package = delivery.staff_copy(db, request_id, settings.home, me.account.actor)
+    headers = {"Repr-Digest": package.repr_digest}
+    return FileResponse(
+        package.path,
+        media_type="application/octet-stream",
+        filename=package.path.name,
+        headers=headers,
+    )
+
+
+@router.post("/console/requests/{request_id}/deliver")
+def deliver(request: Request, request_id: str, me: SignedIn, form: Posted) -> Response:
+    """Record that the package was handed over outside the API (the API's download does it too)."""
+    require_role(me, may_review, "deliver packages")
+    settings: Settings = request.app.state.settings
+    how = str(form.get("how", "")).strip() or "by hand"
+    return _act(
+        request,
+        request_id,
+        me,
+        "production",
+        lambda db: delivery.mark_delivered(db, request_id, settings.home, me.account.actor, how),
+    )
+
+
+@router.post("/console/requests/{request_id}/close")
+def close(request: Request, request_id: str, me: SignedIn, _form: Posted) -> Response:
+    """Close the case; each affected user's notice is made now (held while a gag runs)."""
+    require_role(me, may_review, "close cases")
+    settings: Settings = request.app.state.settings
+
+    def work(db: sa.orm.Session) -> None:
+        cases.transition(db, request_id, CaseState.CLOSED, me.account.actor)
+        marketplace = sa.create_engine(settings.marketplace_url)
+        try:
+            notices.create_notices(db, marketplace, request_id, utcnow())
+        finally:
+            marketplace.dispose()
+
+    return _act(request, request_id, me, "trail", work)

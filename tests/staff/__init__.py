@@ -1,0 +1,1 @@
+"""Staff accounts, roles, console sign-in and the `lawgate staff` command."""
