@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from lawgate.api.app import create_app
 from lawgate.auditlog.models import AuditEntryRow
 from lawgate.config import Settings
+from lawgate.staff.demo import seed_demo_staff
 from lawgate.staff.roles import may_decide_escalated
 from lawgate.staff.web import COOKIE, SignedIn, checked_form, require_role
 from tests.conftest import StaffFactory
@@ -212,3 +213,16 @@ def test_over_https_the_session_cookie_is_secure(
         assert "secure" in signed.headers["set-cookie"].lower()
         assert client.get("/console/probe").status_code == 200
     app.state.engine.dispose()
+
+
+def test_the_sign_in_page_explains_the_demo_only_on_a_demo_store(
+    client: TestClient, session: Session, settings: Settings, staff_member: StaffFactory
+) -> None:
+    """Real stores show no hint; a store with demo accounts says where the passwords are."""
+    staff_member("reviewer")
+    assert 'id="demo-hint"' not in client.get("/console/login").text
+    seed_demo_staff(session, settings.home)
+    session.commit()
+    page = client.get("/console/login").text
+    assert 'id="demo-hint"' in page and str(settings.home / "demo-staff.txt") in page
+    assert "password: " not in page, "the page points to the file, never shows a password"

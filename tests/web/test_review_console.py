@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 from typing import Any
 
+import pyrage
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -13,6 +15,7 @@ from sqlalchemy.orm import Session
 from lawgate.cases import services as cases
 from lawgate.cases.workflow import CaseState
 from lawgate.config import Settings
+from lawgate.jobs.tasks import run_produce
 from tests.demo.conftest import built
 from tests.demo.helpers import Built
 from tests.factories import FBI, console_login, post_request, register, request_body
@@ -172,3 +175,44 @@ def test_the_preview_counts_accounts_and_is_audited(
     assert "→ 1 account<" in page
     events = [(e.event, e.actor) for e in cases.case_detail(session, filed).trail]
     assert ("request:targets:previewed", actor) in events
+
+
+def test_produce_download_deliver_and_close_from_the_console(
+    client: TestClient, session: Session, settings: Settings, staff_member: Any
+) -> None:
+    """Queued, sealed by the job, downloaded as sealed, delivered; closing makes the notices."""
+    identity = pyrage.x25519.Identity.generate()
+    register(session, {**FBI, "age_recipient": str(identity.to_public())})
+    answer = post_request(client, request_body(categories=["subscriber"]))
+    request_id = str(answer.json()["id"])
+    page = f"/console/requests/{request_id}"
+    actor = as_staff(client, staff_member)
+    ruled = rule(client, request_id, verdict_subscriber="allow", target="0")
+    assert ruled.status_code == 303, ruled.text
+    session.expire_all()
+    assert cases.locked_state(session, request_id) is CaseState.APPROVED
+    assert 'id="close-case"' not in client.get(page).text, "an approved case is produced first"
+
+    queued = client.post(f"{page}/produce", data={"csrf_token": csrf(client, page)})
+    assert queued.status_code == 200 and 'data-stage="queued"' in queued.text
+    assert 'hx-trigger="every 2s"' in client.get(f"{page}/production").text
+    produced = run_produce(settings, request_id, actor)
+    assert produced is not None
+    fragment = client.get(f"{page}/production").text
+    assert 'id="package-download"' in fragment and "hx-trigger" not in fragment
+    package = client.get(f"{page}/package")
+    assert package.status_code == 200
+    assert hashlib.sha256(package.content).hexdigest() == produced.sha256
+    assert pyrage.decrypt(package.content, [identity]), "the agency can open it"
+
+    token = csrf(client, page)
+    delivered = client.post(f"{page}/deliver", data={"csrf_token": token, "how": "portal"})
+    assert delivered.status_code == 200 and "delivered" in delivered.text
+    closed = client.post(f"{page}/close", data={"csrf_token": csrf(client, page)})
+    assert closed.status_code == 200
+    session.expire_all()
+    assert cases.locked_state(session, request_id) is CaseState.CLOSED
+    events = [e.event for e in cases.case_detail(session, request_id).trail]
+    for event in ("production:requested", "production:downloaded", "production:delivered"):
+        assert event in events
+    assert "notice:created" in events

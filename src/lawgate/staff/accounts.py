@@ -98,6 +98,12 @@ def find_staff(session: Session, email: str) -> StaffAccount | None:
     return _account(found) if found else None
 
 
+def has_demo_accounts(session: Session) -> bool:
+    """True on a demo store, whose sign-in page explains how to try it."""
+    query = select(StaffRow.id).where(StaffRow.demo.is_(True), StaffRow.disabled.is_(False))
+    return session.scalars(query.limit(1)).first() is not None
+
+
 def list_staff(session: Session) -> list[StaffAccount]:
     """Every staff account, by email."""
     return [_account(row) for row in session.scalars(select(StaffRow).order_by(StaffRow.email))]

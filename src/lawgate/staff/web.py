@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from lawgate import credentials
+from lawgate.config import Settings
 from lawgate.credentials import LoginRefusedError
 from lawgate.errors import ForbiddenError, UnauthenticatedError
 from lawgate.portal.pages import (
@@ -21,7 +22,7 @@ from lawgate.portal.pages import (
     login_csrf,
     set_cookie,
 )
-from lawgate.staff import accounts, sessions
+from lawgate.staff import accounts, demo, sessions
 from lawgate.staff.roles import Role
 from lawgate.staff.sessions import StaffSession as StaffSession
 from lawgate.store.session import transaction
@@ -106,12 +107,27 @@ def checked_form(
     return staff_session
 
 
+def _demo_file(request: Request) -> str | None:
+    """Where a demo store's accounts are listed, so a first-time user can sign in; else None."""
+    with transaction(request.app.state.sessions) as db:
+        if not accounts.has_demo_accounts(db):
+            return None
+    settings: Settings = request.app.state.settings
+    return str(demo.credentials_path(settings.home))
+
+
 def _login_form(
     request: Request, email: str, next_path: str, error: str | None, status: int
 ) -> Response:
     """The login page, with a login CSRF token held in a cookie of its own (no session yet)."""
     token = login_csrf(request, LOGIN_COOKIE)
-    context = {"csrf_token": token, "email": email, "error": error, "next": next_path}
+    context = {
+        "csrf_token": token,
+        "email": email,
+        "error": error,
+        "next": next_path,
+        "demo_file": _demo_file(request),
+    }
     response = templates.TemplateResponse(request, "login.html", context, status_code=status)
     set_cookie(
         request, response, LOGIN_COOKIE, token, LOGIN_COOKIE_AGE, LOGIN_PATH, _https(request)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,9 +22,12 @@ from lawgate.errors import LawgateError
 from lawgate.production.models import ProductionRow
 from lawgate.staff.accounts import StaffAccount
 from lawgate.staff.roles import may_decide_escalated, may_review
+from lawgate.store.base import utcnow
 
 CLOSABLE = frozenset({CaseState.DELIVERED, CaseState.REJECTED})
 PRODUCTION_EVENTS = ("production:requested", "production:started", "production:failed")
+STALLED = dt.timedelta(minutes=30)
+"""A production with no news for this long is offered again: its worker may have died."""
 
 
 @dataclass(frozen=True)
@@ -78,13 +82,17 @@ def production_status(db: Session, detail: CaseDetail) -> ProductionStatus:
     row = db.scalars(query.order_by(ProductionRow.id.desc())).first()
     if row is not None:
         return ProductionStatus("sealed", row)
-    events = [e.event for e in detail.trail if e.event in PRODUCTION_EVENTS]
+    events = [e for e in detail.trail if e.event in PRODUCTION_EVENTS]
+    if not events:
+        return ProductionStatus("none")
     stage = {
         "production:requested": "queued",
         "production:started": "running",
         "production:failed": "failed",
-    }
-    return ProductionStatus(stage[events[-1]] if events else "none")
+    }[events[-1].event]
+    if stage != "failed" and utcnow() - events[-1].at > STALLED:
+        stage = "stalled"  # a worker died mid-job (huey drops a job once it starts)
+    return ProductionStatus(stage)
 
 
 def advised_reasons(advice: RecordedDecision | None) -> dict[str, str]:
@@ -114,7 +122,7 @@ def permissions(detail: CaseDetail, me: StaffAccount, stage: str = "none") -> di
 
 def _producible(state: CaseState, stage: str) -> bool:
     """Granted and not yet asked for, or a production that failed and may be tried again."""
-    return (state in GRANTED and stage == "none") or stage == "failed"
+    return (state in GRANTED and stage == "none") or stage in ("failed", "stalled")
 
 
 def _closable(state: CaseState, produced_kind: bool) -> bool:
