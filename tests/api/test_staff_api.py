@@ -241,3 +241,22 @@ def test_intake_stores_the_policy_recommendation_and_the_queue_shows_it(
     assert {r["code"] for r in recommended["reasons"]} == {"instrument_insufficient"}
     seen = get_status(client, subpoena).json()
     assert seen["decision"] is None, "the agency never sees the internal recommendation"
+
+
+def test_admins_cannot_record_call_backs(
+    client: TestClient, session: Session, staff_member: Any
+) -> None:
+    admin, _, _ = staff_member("admin")
+    request_id = submitted(
+        client,
+        session,
+        kind="emergency_disclosure",
+        emergency={"threat": "hostage", "harm": "death"},
+        categories=["subscriber"],
+    )
+    answer = client.post(
+        f"/api/v1/staff/requests/{request_id}/callbacks",
+        json={"number_called": "+1 212 384 1000", "outcome": "confirmed"},
+        headers={"X-Lawgate-Staff": admin.email},
+    )
+    assert answer.status_code == 403 and "admin" in answer.text

@@ -71,3 +71,23 @@ def test_demo_rulings_are_made_by_the_demo_staff_accounts(
     }
     assert deciders and {names.get(a) for a in deciders} <= {"Ada Reviewer", "Grace Counsel"}
     assert (settings.home / "demo-staff.txt").stat().st_mode & 0o077 == 0
+
+
+def test_every_demo_case_page_renders_for_each_role(
+    built: Built, session: Session, settings: Settings, client: TestClient, staff_member: Any
+) -> None:
+    """Each state and kind the demo holds renders for a reviewer, counsel and an admin."""
+    ids = seed_cases.marketplace_identities(built.url)
+    settings = dataclasses.replace(settings, marketplace_url=built.url)
+    made = seed_cases.seed(session, settings, ids)
+    session.commit()
+    for role in ("reviewer", "senior_counsel", "admin"):
+        account, password, secret = staff_member(role)
+        console_login(client, account.email, password, secret)
+        for request_id in made:
+            page = client.get(f"/console/requests/{request_id}")
+            assert page.status_code == 200, (role, request_id, page.text[-500:])
+            in_review = 'class="state state-in_review"' in page.text
+            escalated = 'class="state state-escalated"' in page.text
+            may_rule = (in_review and role != "admin") or (escalated and role == "senior_counsel")
+            assert ('id="ruling"' in page.text) is may_rule, (role, request_id)

@@ -14,8 +14,10 @@ from lawgate.cases import services as cases
 from lawgate.cases.schemas import CallbackRecord, CaseDetail, CaseSummary, Narrowing
 from lawgate.cases.workflow import CaseState
 from lawgate.domain import CallbackStatus, CountryCode, Decision, Outcome, RequestKind
+from lawgate.errors import ForbiddenError
 from lawgate.holds import services as holds
 from lawgate.staff.accounts import StaffAccount
+from lawgate.staff.roles import may_review
 from lawgate.store.base import utcnow
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
@@ -97,6 +99,8 @@ def record_callback(
     request_id: str, form: CallbackForm, db: DbSession, staff: StaffMember, cfg: AppSettings
 ) -> CallbackRecorded:
     """Record a call to the registry's number; the policy is re-run with its outcome."""
+    if not may_review(staff.role):
+        raise ForbiddenError(f"a {staff.role} may not record call-backs; reviewers and counsel do")
     call = callbacks.Call(
         number_called=form.number_called,
         outcome=CallbackStatus(form.outcome),
