@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib
 import os
 import signal
 import subprocess
@@ -20,13 +19,13 @@ import pytest
 import redis
 from sqlalchemy.orm import Session, sessionmaker
 
-from lawgate.cases import services as cases
 from lawgate.cases.workflow import CaseState
 from lawgate.config import Settings
 from lawgate.domain import Agency, Decision, Request
 from lawgate.intake import services as intake
 from lawgate.intake.models import AgencyRow
 from lawgate.jobs.queue import make_queue
+from tests import factories
 from tests.demo.conftest import built
 from tests.factories import FBI, request_body
 from tests.holds.conftest import NO_PROCESS, factory, settings
@@ -127,29 +126,8 @@ def rule(factory: sessionmaker[Session], request_id: str, verdicts: dict[str, st
     decision = Decision.model_validate(
         {"outcome": outcome, "categories": verdicts, "reasons": reasons}
     )
-    if hasattr(cases, "record_decision"):  # one reviewer decided, before lawgate.cases.review
-        with factory.begin() as db:
-            cases.record_decision(db, request_id, decision, FIRST, "test ruling")
-            return cases.locked_state(db, request_id)
-    return _two_person_rule(factory, request_id, decision)
-
-
-def _two_person_rule(
-    factory: sessionmaker[Session], request_id: str, decision: Decision
-) -> CaseState:
-    """Rule through lawgate.cases.review, confirming when a second reviewer is required."""
-    review = importlib.import_module("lawgate.cases.review")
-    role = importlib.import_module("lawgate.staff.roles").Role
     with factory.begin() as db:
-        ruling = review.Ruling(decision, note="test ruling")
-        state: CaseState = review.record_decision(
-            db, request_id, ruling, review.Reviewer(FIRST, role.REVIEWER)
-        )
-    if state is CaseState.SECOND_REVIEW:
-        with factory.begin() as db:
-            second = review.Reviewer(SECOND, role.SENIOR_COUNSEL)
-            state = review.confirm(db, request_id, second, "agreed")
-    return state
+        return factories.rule(db, request_id, decision, FIRST, SECOND)
 
 
 ALLOW_TWO = {"subscriber": "allow", "traffic": "allow", "content": "deny"}
