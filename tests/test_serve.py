@@ -87,6 +87,9 @@ def test_first_start_seeds_the_demo_and_serves_the_queue(tmp_path: Path) -> None
         for state in ("in review", "approved", "partially approved", "escalated", "closed"):
             assert f">{state}<" in page.text
         assert "Staatsanwaltschaft Berlin" in page.text
+        public = httpx.get(f"http://127.0.0.1:{port}/transparency", timeout=10)
+        assert public.status_code == 200, "the demo publishes this half-year's report"
+        assert 'id="checkpoint"' in public.text
         demo_key = keys.load_private_key(api_key_path(tmp_path, "us-doj-fbi-nyfo"))
         auth = SignatureAuth(demo_key, "us-doj-fbi-nyfo-demo")
         probe = httpx.get(f"http://127.0.0.1:{port}/api/v1/requests/LG-AAAAAAAA", auth=auth)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,8 @@ from sqlalchemy import Engine, func, select
 from lawgate.config import Settings, sqlite_url
 from lawgate.demo import marketplace, seed_cases
 from lawgate.intake.models import AgencyRow
+from lawgate.reports import publish as reports
+from lawgate.reports.model import Period
 from lawgate.staff import demo as staff_demo
 from lawgate.store import migrate
 from lawgate.store.session import make_engine, session_factory, transaction
@@ -57,6 +60,13 @@ def seed_demo_requests(
     ids = seed_cases.marketplace_identities(settings.marketplace_url)
     with transaction(session_factory(engine)) as session:
         return seed_cases.seed(session, settings, ids, progress)
+
+
+def publish_demo_report(settings: Settings, engine: Engine) -> Path:
+    """Publish the current half-year's transparency report, so /transparency has one to show."""
+    now = dt.datetime.now(dt.UTC)
+    period = Period.of(now.date())
+    return reports.publish(session_factory(engine), settings, period, now)[2]
 
 
 def seed_demo_staff(settings: Settings, engine: Engine) -> list[str]:

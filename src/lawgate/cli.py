@@ -35,6 +35,7 @@ from lawgate.portal import commands as officer_commands
 from lawgate.production import commands as package_commands
 from lawgate.production import keys as keys_module
 from lawgate.production import signing
+from lawgate.reports import commands as report_commands
 from lawgate.staff import commands as staff_commands
 from lawgate.staff import demo as staff_demo
 from lawgate.store.session import session_factory, transaction
@@ -55,6 +56,7 @@ app.add_typer(staff_commands.app, name="staff")
 app.add_typer(notice_commands.app, name="notices")
 app.add_typer(holds_commands.app, name="holds")
 app.add_typer(jobs_commands.app, name="jobs")
+app.add_typer(report_commands.app, name="report")
 app.command("worker")(jobs_commands.worker_command)
 out = Console()
 err = Console(stderr=True)
@@ -184,6 +186,8 @@ def _seed_demo(settings: Settings, engine: Any, users: int) -> None:
         boot.ensure_marketplace(settings, users, update)
         made = boot.seed_demo_requests(settings, engine, lambda d, t: update("requests", d, t))
     err.print(f"Seeded {len(made)} demo requests.")
+    published = boot.publish_demo_report(settings, engine)
+    err.print(f"Published the demo transparency report ({published.name}): /transparency")
     if staff_made:
         where = staff_demo.credentials_path(settings.home)
         err.print(f"Demo console accounts and passwords: {where} (yours only)", soft_wrap=True)

@@ -15,6 +15,7 @@ DEFAULT_LOG_ORIGIN = "lawgate.localhost/audit-log"
 DEFAULT_CHECKPOINT_SECONDS = 300
 DEFAULT_RATE_LIMIT_PER_HOUR = 60
 DEFAULT_NOTICE_FROM = "privacy@marketplace.example"
+DEFAULT_REPORT_BAND_SIZE = 500
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class Settings:
     """redis://host:port/db for background jobs; None queues them in $LAWGATE_HOME/jobs.sqlite3."""
     alert_to: tuple[str, ...] = ()
     """Who is e-mailed when a case nears or passes its deadline; empty writes to the outbox."""
+    report_band_size: int = DEFAULT_REPORT_BAND_SIZE
+    """US national-security counts are published in bands of 500 or 1000 (50 U.S.C. §1874)."""
 
     @property
     def uses_default_database(self) -> bool:
@@ -147,4 +150,13 @@ def load_settings() -> Settings:
         notice_from=os.environ.get("LAWGATE_NOTICE_FROM", "").strip() or DEFAULT_NOTICE_FROM,
         jobs_url=_jobs_env("LAWGATE_JOBS_URL"),
         alert_to=_addresses_env("LAWGATE_ALERT_TO"),
+        report_band_size=_band_env("LAWGATE_REPORT_BAND_SIZE"),
     )
+
+
+def _band_env(name: str) -> int:
+    """The national-security band size: 500 or 1000, the two the statute allows."""
+    size = _int_env(name, DEFAULT_REPORT_BAND_SIZE, 500, 1000)
+    if size not in (500, 1000):
+        raise ConfigError(f"{name} must be 500 or 1000 (50 U.S.C. §1874), not {size}", name)
+    return size

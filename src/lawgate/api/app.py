@@ -25,6 +25,8 @@ from lawgate.jobs.tasks import register
 from lawgate.notices import views as notice_views
 from lawgate.policy.packs import default_packs
 from lawgate.portal import views as portal_views
+from lawgate.reports import compare_views
+from lawgate.reports import views as report_views
 from lawgate.staff import web as staff_web
 from lawgate.store.session import make_engine, session_factory, transaction
 from lawgate.web import registry, review, views
@@ -93,5 +95,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(staff_web.router)
     app.include_router(notice_views.router)
     app.include_router(holds_api.router)
+    app.include_router(compare_views.router)  # before /transparency/{period}
+    app.include_router(report_views.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

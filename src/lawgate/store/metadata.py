@@ -10,6 +10,7 @@ from lawgate.holds import models as _holds_models
 from lawgate.intake import models as _intake_models
 from lawgate.notices import models as _notices_models
 from lawgate.production import models as _production_models
+from lawgate.reports import models as _reports_models
 from lawgate.staff import models as _staff_models
 from lawgate.store.base import Base
 
@@ -21,5 +22,6 @@ TABLE_MODULES = (
     _holds_models,
     _notices_models,
     _staff_models,
+    _reports_models,
 )
 metadata: MetaData = Base.metadata

@@ -1,0 +1,1 @@
+"""Transparency reports: aggregation, Google-compatible CSV, JSON and the public HTML page."""
