@@ -55,3 +55,13 @@ def test_a_bad_value_names_the_variable(
 def test_an_unsupported_store_is_refused(url: str) -> None:
     with pytest.raises(ConfigError):
         make_engine(url)
+
+
+@pytest.mark.parametrize("value", ["250", "750", "abc"])
+def test_the_band_size_is_500_or_1000(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    """50 U.S.C. §1874 allows bands of 500 or 1000 only; anything else names the variable."""
+    monkeypatch.setenv("LAWGATE_REPORT_BAND_SIZE", value)
+    with pytest.raises(ConfigError, match="LAWGATE_REPORT_BAND_SIZE"):
+        load_settings()
+    monkeypatch.setenv("LAWGATE_REPORT_BAND_SIZE", "1000")
+    assert load_settings().report_band_size == 1000

@@ -139,3 +139,15 @@ def test_the_cli_builds_publishes_and_copies(
     assert page.status_code == 200 and str(CURRENT) in page.text
     bad = CliRunner().invoke(app, ["report", "build", "--period", "2026-Q4"])
     assert bad.exit_code == 2 and "half-year" in bad.output
+
+
+def test_the_served_page_links_to_the_peer_comparison_and_the_file_does_not(
+    factory: sessionmaker[Session], settings: Settings, client: TestClient
+) -> None:
+    """On the site the page offers the comparison; the saved report.html has no dead link."""
+    _report, _publication, folder = reports.publish(factory, settings, CURRENT, NOW)
+    link = f'href="/transparency/compare?period={CURRENT}"'
+    assert link in client.get("/transparency").text
+    assert link not in (folder / "report.html").read_text(encoding="utf-8")
+    compare = client.get(f"/transparency/compare?period={CURRENT}&country=US")
+    assert compare.status_code == 200 and "No peer's figures have been imported" in compare.text

@@ -135,6 +135,7 @@ def render_report(
         "downloads": downloads(publication, files_base),
         "check": Check(publication.audit_index, size, root, site or site_of(publication)),
         "periods": periods,
+        "site_links": bool(files_base),
     }
     return _ENV.get_template("transparency.html").render(context)
 
