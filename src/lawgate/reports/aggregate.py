@@ -19,15 +19,6 @@ from lawgate.reports.model import Band, NationalSecurity, Period, Report, Row
 NATIONAL_SECURITY_PROCESS = frozenset({"national_security_letter", "fisa_order"})
 BAND_SIZES = (500, 1000)
 """50 U.S.C. §1874(a): bands of 1000 starting at 0-999, or of 500 starting at 0-499."""
-OUTCOMES = (
-    "content_disclosed",
-    "non_content_only",
-    "no_data_found",
-    "rejected_or_challenged",
-    "escalated",
-    "preserved",
-    "pending",
-)
 Labeller = Callable[[str, str, str], str | None]
 
 
