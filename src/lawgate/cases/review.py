@@ -19,11 +19,20 @@ from lawgate.cases import services as cases
 from lawgate.cases.models import DecisionRow
 from lawgate.cases.schemas import Narrowing
 from lawgate.cases.workflow import DECIDABLE, STATE_AFTER_OUTCOME, CaseState
-from lawgate.domain import Category, Decision, Outcome, Request, RequestKind, Verdict
+from lawgate.domain import (
+    CallbackStatus,
+    Category,
+    Decision,
+    Outcome,
+    Request,
+    RequestKind,
+    Verdict,
+)
 from lawgate.errors import ConflictError, ForbiddenError, InvalidInputError
 from lawgate.intake import services as intake
+from lawgate.intake.models import RequestRow
 from lawgate.staff.roles import Role, may_decide_escalated, may_review
-from lawgate.store.base import utcnow
+from lawgate.store.base import as_utc, utcnow
 
 PROPOSED, CONFIRMED, RETURNED, FINAL = "proposed", "confirmed", "returned", "final"
 """A reviewer row's status: only confirmed and final rulings count (cases.services)."""
@@ -128,6 +137,28 @@ def check_narrowing(request: Request, narrowing: Narrowing | None) -> None:
         )
 
 
+def check_callback(session: Session, request_id: str, decision: Decision) -> None:
+    """B8: an emergency disclosure is granted only after a confirmed call-back to the registry."""
+    if decision.outcome not in (Outcome.APPROVE, Outcome.PARTIAL):
+        return
+    kind = session.scalar(select(RequestRow.kind).where(RequestRow.id == request_id))
+    if kind != RequestKind.EMERGENCY_DISCLOSURE:
+        return
+    latest = cases.latest_callback(session, request_id)
+    needed = (
+        f"request {request_id} is an emergency disclosure: it can be granted only after a "
+        "confirmed call-back to the agency's registered number"
+    )
+    if latest is None:
+        raise ConflictError(f"{needed}, and no call-back is recorded", "callbacks")
+    if latest.outcome != CallbackStatus.CONFIRMED:
+        raise ConflictError(
+            f"{needed}; the latest call-back ({latest.called_by}, "
+            f"{as_utc(latest.called_at):%Y-%m-%d %H:%M} UTC) {latest.outcome}",
+            "callbacks",
+        )
+
+
 def record_decision(
     session: Session, request_id: str, ruling: Ruling, reviewer: Reviewer
 ) -> CaseState:
@@ -136,7 +167,7 @@ def record_decision(
     _check_may_decide(reviewer, state, request_id)
     request = intake.get_request(session, request_id)
     cases.check_categories(session, request_id, ruling.decision)
-    cases.check_callback(session, request_id, ruling.decision)
+    check_callback(session, request_id, ruling.decision)
     check_narrowing(request, ruling.narrowing)
     departure = departs(ruling.decision, _recommended(session, request_id))
     note = _check_note(ruling.note, DEPARTURE_NOTE if departure else None)

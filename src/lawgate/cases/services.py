@@ -33,7 +33,6 @@ from lawgate.domain import (
     Decision,
     Outcome,
     Request,
-    RequestKind,
 )
 from lawgate.errors import ConflictError, InvalidInputError, LawgateError, NotFoundError
 from lawgate.intake.models import AgencyRow, RequestCategoryRow, RequestRow, TargetRow
@@ -160,28 +159,6 @@ def check_categories(session: Session, request_id: str, decision: Decision) -> N
             f"the decision must rule on exactly the requested categories "
             f"(missing: {missing}; not requested: {extra})",
             "categories",
-        )
-
-
-def check_callback(session: Session, request_id: str, decision: Decision) -> None:
-    """B8: an emergency disclosure is granted only after a confirmed call-back to the registry."""
-    if decision.outcome not in (Outcome.APPROVE, Outcome.PARTIAL):
-        return
-    kind = session.scalar(select(RequestRow.kind).where(RequestRow.id == request_id))
-    if kind != RequestKind.EMERGENCY_DISCLOSURE:
-        return
-    latest = latest_callback(session, request_id)
-    needed = (
-        f"request {request_id} is an emergency disclosure: it can be granted only after a "
-        "confirmed call-back to the agency's registered number"
-    )
-    if latest is None:
-        raise ConflictError(f"{needed}, and no call-back is recorded", "callbacks")
-    if latest.outcome != CallbackStatus.CONFIRMED:
-        raise ConflictError(
-            f"{needed}; the latest call-back ({latest.called_by}, "
-            f"{as_utc(latest.called_at):%Y-%m-%d %H:%M} UTC) {latest.outcome}",
-            "callbacks",
         )
 
 
