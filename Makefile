@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-postgres system-packages bench clean
+.PHONY: run test test-postgres system-packages bench bench-scale clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,16 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/policy.py
 	$(BIN)/python bench/production.py
 	$(BIN)/python bench/auditlog.py
+
+## bench-scale: 10M users, 50M orders, 20M messages on PostgreSQL (built once, ~25 min here; kept)
+bench-scale: $(VENV)/.installed
+	$(BIN)/python bench/scale.py
+
+.PHONY: bench-load
+## bench-load: signed submissions (20/s) and status polls (100/s) for 60 s against a real server on
+## loopback, with a baseline in the same run; override with LOAD_ARGS="--duration 30 ..."
+bench-load: $(VENV)/.installed
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -2,10 +2,12 @@
 
 Usage (bench/production.py drives it; each prints one JSON object on stdout):
 
-  production_worker.py prepare --home DIR --url URL   an approved traffic request in a new store
+  production_worker.py prepare --home DIR --url URL [--target ACCOUNT]
+                                                      an approved traffic request in a new store
   production_worker.py produce --home DIR --url URL --request ID --out DIR
                                                       Production.run, timed: the sealed package
-  production_worker.py copy --url URL                 COPY (the collector's own SELECTs) TO STDOUT,
+  production_worker.py copy --url URL [--target ACCOUNT]
+                                                      COPY (the collector's own SELECTs) TO STDOUT,
                                                       read to the end through psycopg, timed
 
 Progress goes to stderr (Rich, only on a terminal); the JSON result is the only thing on stdout.
@@ -44,8 +46,8 @@ def _settings(home: Path, url: str) -> Settings:
     )
 
 
-def _request_body() -> dict[str, Any]:
-    """A production warrant for the power seller's traffic data over the whole table's period."""
+def _request_body(target: str) -> dict[str, Any]:
+    """A production warrant for an account's traffic data over the whole table's period."""
     return {
         "kind": "production",
         "agency_id": AGENCY_ID,
@@ -75,20 +77,22 @@ def _request_body() -> dict[str, Any]:
             "document_sha256": "9f" * 32,
             "document_name": "warrant.pdf",
         },
-        "targets": [{"type": "account_id", "value": TARGET}],
+        "targets": [{"type": "account_id", "value": target}],
         "categories": list(CATEGORIES),
         "date_range": {"from": DATE_FROM.isoformat(), "to": DATE_TO.isoformat()},
     }
 
 
-def prepare(home: Path, url: str) -> dict[str, Any]:
+def prepare(home: Path, url: str, target: str = TARGET) -> dict[str, Any]:
     """Store, platform key, agency with an age key, and a request a reviewer approved."""
     from lawgate import boot
-    from lawgate.cases import services as cases
+    from lawgate.cases import review
+    from lawgate.cases.workflow import CaseState
     from lawgate.demo.agency_keys import demo_recipient
     from lawgate.domain import Agency, Decision, Outcome, Request, Verdict
     from lawgate.intake import services as intake
     from lawgate.production.keys import ensure_platform_key
+    from lawgate.staff.roles import Role
     from lawgate.store.session import session_factory, transaction
 
     settings = _settings(home, url)
@@ -107,9 +111,14 @@ def prepare(home: Path, url: str) -> dict[str, Any]:
     )
     with transaction(factory) as session:
         intake.register_agency(session, agency, "bench")
-        request = Request.model_validate(_request_body())
+        request = Request.model_validate(_request_body(target))
         request_id = intake.submit_request(session, request, agency, settings)
-        state = cases.record_decision(session, request_id, decision, "bench:reviewer")
+        ruling = review.Ruling(decision, "bench: approved as asked")
+        first = review.Reviewer("bench:reviewer", Role.REVIEWER)
+        state = review.record_decision(session, request_id, ruling, first)
+        if state is CaseState.SECOND_REVIEW:
+            second = review.Reviewer("bench:second-reviewer", Role.REVIEWER)
+            state = review.confirm(session, request_id, second)
     return {"request_id": request_id, "state": str(state)}
 
 
@@ -161,7 +170,7 @@ def produce(home: Path, url: str, request_id: str, out: Path) -> dict[str, Any]:
     }
 
 
-def statements(url: str) -> dict[str, str]:
+def statements(url: str, target: str = TARGET) -> dict[str, str]:
     """The SELECT the collector runs for each released table, compiled with literal values."""
     from lawgate.datamap import shipped
     from lawgate.datamap.query import reflect, select_rows
@@ -172,7 +181,7 @@ def statements(url: str) -> dict[str, str]:
     engine = sa.create_engine(url)
     datamap = shipped()
     accounts = resolve_targets(
-        engine, datamap, [Target(type=TargetType.ACCOUNT_ID, value=TARGET)]
+        engine, datamap, [Target(type=TargetType.ACCOUNT_ID, value=target)]
     ).account_ids
     traversal = plan(datamap, CATEGORIES, DateWindow.from_dates(DATE_FROM, DATE_TO))
     tables = reflect(engine, datamap, traversal)
@@ -209,9 +218,9 @@ def _copy_out(
     return cursor.rowcount, size
 
 
-def copy(url: str) -> dict[str, Any]:
+def copy(url: str, target: str = TARGET) -> dict[str, Any]:
     """Time COPY of every table the package holds, through one psycopg connection."""
-    sql = statements(url)
+    sql = statements(url, target)
     rows: dict[str, int] = {}
     size = 0
     with _rows_bar() as bar:
@@ -233,6 +242,7 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--home", type=Path, help="lawgate home of the run (store, keys)")
     parser.add_argument("--request", help="the approved request id (produce)")
     parser.add_argument("--out", type=Path, help="folder for the sealed package (produce)")
+    parser.add_argument("--target", default=TARGET, help="the account asked for (prepare, copy)")
     return parser.parse_args(argv)
 
 
@@ -240,11 +250,11 @@ def main(argv: list[str]) -> int:
     """Run one step and print its result as JSON."""
     args = _arguments(argv)
     if args.step == "prepare":
-        result = prepare(args.home, args.url)
+        result = prepare(args.home, args.url, args.target)
     elif args.step == "produce":
         result = produce(args.home, args.url, args.request, args.out)
     else:
-        result = copy(args.url)
+        result = copy(args.url, args.target)
     print(json.dumps(result))
     return 0
 

@@ -17,11 +17,19 @@ from sqlalchemy.orm import Session
 
 from lawgate.api.app import create_app
 from lawgate.config import Settings, sqlite_url
+from lawgate.staff import tokens
 from lawgate.staff.accounts import StaffAccount, create_staff
 from lawgate.store import migrate
 from lawgate.store.metadata import metadata
 from lawgate.store.session import make_engine, session_factory
-from tests.factories import SECOND_EMAIL, STAFF_EMAIL, console_login
+from tests.factories import (
+    SECOND_EMAIL,
+    SECOND_TOKEN,
+    STAFF_EMAIL,
+    STAFF_TOKEN,
+    bearer,
+    console_login,
+)
 
 SHARED = Path(os.environ.get("LAWGATE_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 PG_ADMIN_URL = os.environ.get(
@@ -185,11 +193,26 @@ def console_client(client: TestClient, staff_member: StaffFactory) -> TestClient
 
 
 @pytest.fixture
-def api_staff(staff_member: StaffFactory) -> tuple[StaffAccount, StaffAccount]:
-    """The reviewers tests.factories.STAFF and SECOND name in the staff API's header."""
+def api_staff(staff_member: StaffFactory, session: Session) -> tuple[StaffAccount, StaffAccount]:
+    """The reviewers whose API tokens tests.factories.STAFF and SECOND carry."""
     first, _, _ = staff_member("reviewer", STAFF_EMAIL)
     second, _, _ = staff_member("reviewer", SECOND_EMAIL)
+    tokens.issue(session, STAFF_EMAIL, "test", STAFF_TOKEN)
+    tokens.issue(session, SECOND_EMAIL, "test", SECOND_TOKEN)
+    session.commit()
     return first, second
+
+
+@pytest.fixture
+def api_token(session: Session) -> Callable[[StaffAccount], dict[str, str]]:
+    """factory(account) -> the staff API header with a fresh token for that account."""
+
+    def make(account: StaffAccount) -> dict[str, str]:
+        token = tokens.issue(session, account.email, "test")
+        session.commit()
+        return bearer(token)
+
+    return make
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

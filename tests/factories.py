@@ -163,10 +163,17 @@ def get_status(client: TestClient, request_id: str, agency_id: str = "us-doj-fbi
 
 STAFF_EMAIL = "rita@staff.lawgate.test"
 SECOND_EMAIL = "sam@staff.lawgate.test"
-STAFF = {"X-Lawgate-Staff": STAFF_EMAIL}
+STAFF_TOKEN = "lgs_test-token-of-rita-the-first-reviewer"
+SECOND_TOKEN = "lgs_test-token-of-sam-the-second-reviewer"
+STAFF = {"Authorization": f"Bearer {STAFF_TOKEN}"}
 """The staff API's header for the account the `api_staff` fixture makes."""
-SECOND = {"X-Lawgate-Staff": SECOND_EMAIL}
+SECOND = {"Authorization": f"Bearer {SECOND_TOKEN}"}
 """A second reviewer, a different person, for rulings that need one."""
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The staff API's header for a token."""
+    return {"Authorization": f"Bearer {token}"}
 
 
 def rule(

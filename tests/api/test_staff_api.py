@@ -10,7 +10,16 @@ from sqlalchemy.orm import Session
 
 from lawgate.api.app import create_app
 from lawgate.config import Settings
-from tests.factories import SECOND, STAFF, get_status, post_request, register, request_body
+from tests.factories import (
+    SECOND,
+    STAFF,
+    STAFF_EMAIL,
+    bearer,
+    get_status,
+    post_request,
+    register,
+    request_body,
+)
 
 pytestmark = pytest.mark.usefixtures("api_staff")
 
@@ -150,7 +159,7 @@ def test_a_deny_without_a_reason_is_refused(client: TestClient, session: Session
 
 
 def test_an_escalated_case_is_decided_by_counsel_and_confirmed(
-    client: TestClient, session: Session, staff_member: Any
+    client: TestClient, session: Session, staff_member: Any, api_token: Any
 ) -> None:
     counsel, _, _ = staff_member("senior_counsel", "grace@staff.lawgate.test")
     request_id = submitted(client, session)
@@ -162,7 +171,7 @@ def test_an_escalated_case_is_decided_by_counsel_and_confirmed(
     assert decide(client, request_id, escalate, "ask counsel").json()["state"] == "escalated"
     refused = decide(client, request_id, PARTIAL, "no content")
     assert refused.status_code == 403 and "senior counsel" in refused.text
-    as_counsel = {"X-Lawgate-Staff": counsel.email}
+    as_counsel = api_token(counsel)
     ruled = decide(client, request_id, PARTIAL, "no content", as_counsel)
     assert ruled.json()["state"] == "second_review"
     assert confirm(client, request_id).json()["state"] == "partially_approved"
@@ -178,10 +187,12 @@ def test_staff_calls_need_a_name_and_this_machine(settings: Settings, session: S
     with TestClient(app, client=("127.0.0.1", 4000)) as local:
         nameless = local.get("/api/v1/staff/requests")
         assert nameless.status_code == 401
-        assert "X-Lawgate-Staff" in nameless.json()["errors"][0]["message"]
-        unknown = local.get("/api/v1/staff/requests", headers={"X-Lawgate-Staff": "x@y.test"})
+        assert "Authorization: Bearer" in nameless.json()["errors"][0]["message"]
+        unknown = local.get("/api/v1/staff/requests", headers=bearer("lgs_" + "x" * 40))
         assert unknown.status_code == 401
-        assert "no active staff account" in unknown.json()["errors"][0]["message"]
+        assert "unknown, replaced or disabled" in unknown.json()["errors"][0]["message"]
+        named = local.get("/api/v1/staff/requests", headers={"X-Lawgate-Staff": STAFF_EMAIL})
+        assert named.status_code == 401, "naming an account proves nothing"
     app.state.engine.dispose()
 
 
@@ -244,7 +255,7 @@ def test_intake_stores_the_policy_recommendation_and_the_queue_shows_it(
 
 
 def test_admins_cannot_record_call_backs(
-    client: TestClient, session: Session, staff_member: Any
+    client: TestClient, session: Session, staff_member: Any, api_token: Any
 ) -> None:
     admin, _, _ = staff_member("admin")
     request_id = submitted(
@@ -257,6 +268,6 @@ def test_admins_cannot_record_call_backs(
     answer = client.post(
         f"/api/v1/staff/requests/{request_id}/callbacks",
         json={"number_called": "+1 212 384 1000", "outcome": "confirmed"},
-        headers={"X-Lawgate-Staff": admin.email},
+        headers=api_token(admin),
     )
     assert answer.status_code == 403 and "admin" in answer.text

@@ -159,14 +159,19 @@ def test_only_the_latest_call_counts(client: TestClient, emergency: str) -> None
 
 
 def test_refusing_or_escalating_an_emergency_needs_no_call_back(
-    client: TestClient, session: Session, settings: Settings, emergency: str, staff_member: Any
+    client: TestClient,
+    session: Session,
+    settings: Settings,
+    emergency: str,
+    staff_member: Any,
+    api_token: Any,
 ) -> None:
     assert decide(client, emergency, REJECT).json()["state"] == "rejected"
     other = file_request(session, settings, emergency_body())
     escalate = {**APPROVE, "outcome": "escalate", "reasons": REJECT["reasons"]}
     assert decide(client, other, escalate).json()["state"] == "escalated"
     counsel, _, _ = staff_member("senior_counsel")
-    refused = decide(client, other, APPROVE, {"X-Lawgate-Staff": counsel.email})
+    refused = decide(client, other, APPROVE, api_token(counsel))
     assert refused.status_code == 409, "counsel cannot approve around the call-back either"
 
 

@@ -49,8 +49,7 @@ def send(
     factory: sessionmaker[Session], marketplace: sa.Engine, settings: Settings, day: str
 ) -> services.SendReport:
     """Run the sending job on a given day."""
-    with factory.begin() as db:
-        return services.send_due(db, marketplace, settings, at(day))
+    return services.send_due(factory, marketplace, settings, at(day))
 
 
 def outbox(settings: Settings) -> list[Path]:

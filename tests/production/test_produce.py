@@ -327,6 +327,6 @@ def test_the_cli_produces_and_refuses(
     assert f"sealed {tmp_path / request_id}.age" in result.output
     assert "orders" in result.output and "sha256" in result.output
     again = runner.invoke(app, ["produce", request_id, "--out", str(tmp_path)])
-    assert again.exit_code == 2 and "already exists" in again.output
+    assert again.exit_code == 2 and "already has a sealed package" in again.output
     missing = runner.invoke(app, ["produce", "LG-NOPE0000", "--out", str(tmp_path)])
     assert missing.exit_code == 2 and "no request with id" in missing.output

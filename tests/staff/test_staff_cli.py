@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import stat
 import subprocess
 from pathlib import Path
 
 import pyotp
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lawgate.config import Settings
-from lawgate.staff import accounts
+from lawgate.staff import accounts, tokens
 from lawgate.staff.demo import credentials_path, seed_demo_staff
+from lawgate.staff.models import StaffRow
 from lawgate.staff.roles import Role
 from tests.conftest import STAFF_PASSWORD, StaffFactory
 from tests.portal.test_officers_cli import run
@@ -111,3 +114,24 @@ def test_the_demo_staff_are_made_once_with_an_owner_only_credentials_file(
     assert all(a.demo for a in accounts.list_staff(session))
     assert seed_demo_staff(session, tmp_path) == []
     assert path.read_text(encoding="utf-8") == written
+
+
+def test_a_staff_api_token_is_shown_once_stored_hashed_and_revocable(
+    session: Session, settings: Settings, staff_member: StaffFactory
+) -> None:
+    """`lawgate staff token` prints a token that opens the staff API; revoking closes it."""
+    account, _, _ = staff_member("reviewer")
+    issued = run(settings, "staff", "token", account.email)
+    assert issued.returncode == 0, issued.stderr
+    token = issued.stdout.strip().splitlines()[-1]
+    assert token.startswith("lgs_") and len(token) > 40
+    session.expire_all()
+    stored = session.scalars(select(StaffRow.api_token_sha256)).one()
+    assert stored == hashlib.sha256(token.encode()).hexdigest()
+    assert tokens.holder(session, token) == account
+    revoked = run(settings, "staff", "token", account.email, "--revoke")
+    assert revoked.returncode == 0 and "revoked" in revoked.stdout
+    session.expire_all()
+    assert tokens.holder(session, token) is None
+    unknown = run(settings, "staff", "token", "nobody@example.org")
+    assert unknown.returncode == 2 and "nobody@example.org" in unknown.stderr

@@ -7,6 +7,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
 from lawgate.api.deps import AppSettings, CallingAgency, DbSession, Sessions
+from lawgate.api.responses import errors_with
 from lawgate.cases import services as cases
 from lawgate.cases.schemas import AgencyStatus
 from lawgate.domain import Request
@@ -20,7 +21,7 @@ UNSIGNED: dict[int | str, dict[str, object]] = {
         "the message names the reason (RFC 9421 signature required, see the API description)"
     }
 }
-router = APIRouter(prefix="/api/v1", tags=["agency"], responses=UNSIGNED)
+router = APIRouter(prefix="/api/v1", tags=["agency"], responses=errors_with(UNSIGNED))
 
 PACKAGE_RESPONSES: dict[int | str, dict[str, object]] = {
     200: {

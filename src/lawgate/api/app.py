@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from lawgate import __version__
 from lawgate.api import agency, errors, staff
 from lawgate.api import log as public_log
+from lawgate.api.headers import SecurityHeaders
 from lawgate.auditlog import publish
 from lawgate.config import Settings
 from lawgate.errors import LawgateError
@@ -40,7 +41,7 @@ DESCRIPTION = (
     "and content-digest, the RFC 9530 sha-256 or sha-512 of the body, even when empty; created "
     "no more than 300 s ago; a nonce used once). Unsigned, invalid, expired, replayed, revoked or "
     "unknown-key calls get 401 naming the reason. `lawgate client` signs for you. "
-    "Staff calls name a staff account by e-mail in X-Lawgate-Staff and are loopback-only; "
+    "Staff calls carry 'Authorization: Bearer <staff API token>' and are loopback-only; "
     "the console signs staff in with password and TOTP."
 )
 
@@ -85,6 +86,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.sessions = session_factory(engine)
     app.state.jobs = register(make_queue(settings), settings)  # routes enqueue exports here
     errors.install(app)
+    app.add_middleware(SecurityHeaders)
     app.include_router(agency.router)
     app.include_router(staff.router)
     app.include_router(public_log.router)

@@ -13,11 +13,9 @@ from lawgate.config import Settings
 from lawgate.domain import Agency
 from lawgate.errors import ForbiddenError, UnauthenticatedError
 from lawgate.intake import signatures
-from lawgate.staff import accounts as staff_accounts
+from lawgate.staff import tokens as staff_tokens
 from lawgate.staff.accounts import StaffAccount
 from lawgate.store.session import transaction
-
-STAFF_NAME_MAX = 320
 
 
 def settings(request: Request) -> Settings:
@@ -81,20 +79,23 @@ def is_loopback(host: str | None) -> bool:
 def staff(
     request: Request,
     factory: Sessions,
-    x_lawgate_staff: Annotated[
-        str | None, Header(description="E-mail of the calling staff account")
+    authorization: Annotated[
+        str | None, Header(description="Bearer <staff API token> (`lawgate staff token EMAIL`)")
     ] = None,
 ) -> StaffAccount:
-    """The calling staff account: named by e-mail in a header, and only from this machine."""
+    """The calling staff account, proven by its API token, and only from this machine."""
     if not is_loopback(request.client.host if request.client else None):
         raise ForbiddenError("the staff API answers only on loopback; use the console elsewhere")
-    email = (x_lawgate_staff or "").strip()
-    if not email or len(email) > STAFF_NAME_MAX:
-        raise UnauthenticatedError("name your staff account's e-mail in the X-Lawgate-Staff header")
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise UnauthenticatedError(
+            "send your staff API token as 'Authorization: Bearer <token>' "
+            "(`lawgate staff token EMAIL` issues one)"
+        )
     with transaction(factory) as db:
-        account = staff_accounts.find_staff(db, email)
-    if account is None or account.disabled:
-        raise UnauthenticatedError(f"no active staff account {email!r} (see `lawgate staff add`)")
+        account = staff_tokens.holder(db, token.strip())
+    if account is None:
+        raise UnauthenticatedError("this staff API token is unknown, replaced or disabled")
     return account
 
 

@@ -9,7 +9,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lawgate.errors import LawgateError, RateLimitedError, describe
@@ -74,7 +75,31 @@ async def _http(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
 
-async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+BUSY_SECONDS = 2
+
+
+def _is_busy(exc: SQLAlchemyError) -> bool:
+    """A full connection pool, or SQLite's write lock held too long: busy, not broken."""
+    return isinstance(exc, PoolTimeoutError) or (
+        isinstance(exc, OperationalError) and "database is locked" in str(exc)
+    )
+
+
+async def _store_error(request: Request, exc: Exception) -> Response:
+    """503 with Retry-After when the store is only busy; any other store error is a 500."""
+    assert isinstance(exc, SQLAlchemyError)
+    if not _is_busy(exc):
+        return await _unexpected(request, exc)
+    message = "the service is busy; nothing was stored; retry shortly"
+    headers = {"Retry-After": str(BUSY_SECONDS)}
+    if wants_page(request):
+        return error_page(503, message, headers)
+    return JSONResponse(
+        error_body([{"field": "", "message": message}]), status_code=503, headers=headers
+    )
+
+
+async def _unexpected(_request: Request, exc: Exception) -> Response:
     """Log the bug, disclose nothing about it."""
     LOGGER.exception("unexpected error", exc_info=exc)
     body = error_body([{"field": "", "message": "internal error; nothing was stored"}])
@@ -87,4 +112,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(LawgateError, _lawgate)
     app.add_exception_handler(RateLimitedError, _rate_limited)
     app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(SQLAlchemyError, _store_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -13,10 +13,11 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 from lawgate.api.deps import AppSettings, DbSession
+from lawgate.api.responses import ERRORS
 from lawgate.auditlog import merkle, publish, tree
 from lawgate.errors import NotFoundError
 
-router = APIRouter(prefix="/log", tags=["public log"])
+router = APIRouter(prefix="/log", tags=["public log"], responses=ERRORS)
 NOTE = "text/plain; charset=utf-8"
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from lawgate.api.deps import AppSettings, DbSession, StaffMember
+from lawgate.api.responses import ERRORS
 from lawgate.cases import callbacks, review
 from lawgate.cases import services as cases
 from lawgate.cases.schemas import CallbackRecord, CaseDetail, CaseSummary, Narrowing
@@ -20,7 +21,7 @@ from lawgate.staff.accounts import StaffAccount
 from lawgate.staff.roles import may_review
 from lawgate.store.base import utcnow
 
-router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
+router = APIRouter(prefix="/api/v1/staff", tags=["staff"], responses=ERRORS)
 
 
 class DecisionForm(BaseModel):

@@ -233,7 +233,7 @@ def stored_decision(row: DecisionRow) -> Decision:
             "categories": row.categories,
             "reasons": row.reasons,
             "findings": row.findings,
-            "deadline": row.deadline,
+            "deadline": as_utc(row.deadline) if row.deadline else None,
         }
     )
 

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from lawgate.api.deps import DbSession, is_loopback
+from lawgate.api.responses import ERRORS
 from lawgate.errors import ForbiddenError
 from lawgate.holds import services
 from lawgate.holds.services import HoldSummary
@@ -48,7 +49,12 @@ class BatchResult(BaseModel):
     results: list[HoldCheck]
 
 
-api = APIRouter(prefix="/api/v1/holds", tags=["holds"], dependencies=[Depends(platform_access)])
+api = APIRouter(
+    prefix="/api/v1/holds",
+    tags=["holds"],
+    dependencies=[Depends(platform_access)],
+    responses=ERRORS,
+)
 console = APIRouter(include_in_schema=False)
 
 

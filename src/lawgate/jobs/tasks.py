@@ -101,8 +101,7 @@ def run_send_notices(settings: Settings, now: dt.datetime | None = None) -> Noti
     with _store(settings) as factory, _marketplace(settings) as marketplace:
         with transaction(factory) as session:
             made = notices.create_for_closed(session, marketplace, moment)
-        with transaction(factory) as session:
-            report = notices.send_due(session, marketplace, settings, moment)
+        report = notices.send_due(factory, marketplace, settings, moment)
     LOGGER.info("notices: made %d, sent %d, failed %d", made, report.sent, report.failed)
     return NoticeRun(made, report.sent, report.failed)
 

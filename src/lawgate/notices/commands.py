@@ -62,8 +62,7 @@ def send(
     try:
         with transaction(factory) as session:
             made = services.create_for_closed(session, marketplace, moment)
-        with transaction(factory) as session:
-            report = services.send_due(session, marketplace, settings, moment)
+        report = services.send_due(factory, marketplace, settings, moment)
     except LawgateError as exc:
         err.print(f"[bold red]error:[/] {exc.message}")
         raise typer.Exit(2) from exc

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy import exists, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from lawgate.auditlog import log
 from lawgate.auditlog.models import AuditEntryRow
@@ -25,6 +25,7 @@ from lawgate.intake import services as intake
 from lawgate.notices import deliver
 from lawgate.notices.models import NoticeRow
 from lawgate.policy.findings import gag_finding
+from lawgate.store.session import transaction
 
 ACTOR = "system:notices"
 GAG_UNSUPPORTED = "non_disclosure_unsupported"
@@ -189,18 +190,25 @@ def _send_one(
 
 
 def send_due(
-    session: Session, marketplace: sa.Engine, settings: Settings, now: dt.datetime
+    factory: sessionmaker[Session], marketplace: sa.Engine, settings: Settings, now: dt.datetime
 ) -> SendReport:
-    """Send every notice that is due now; each one is audited, sent or failed."""
+    """Send every notice due now, each in its own transaction: a crash repeats at most one."""
+    with transaction(factory) as session:
+        waiting = [n.id for n in due(session, now.date())]
     texts: dict[str, deliver.NoticeText] = {}
     sent = failed = 0
-    for notice in due(session, now.date()):
-        if notice.request_id not in texts:
-            texts[notice.request_id] = _text(session, notice.request_id)
-        if _send_one(session, marketplace, settings, notice, texts[notice.request_id], now):
-            sent += 1
-        else:
-            failed += 1
+    for notice_id in waiting:
+        with transaction(factory) as session:
+            notice = session.get(NoticeRow, notice_id, with_for_update=True)
+            if notice is None or notice.status == "sent":
+                continue  # another sender got there first
+            if notice.request_id not in texts:
+                texts[notice.request_id] = _text(session, notice.request_id)
+            text = texts[notice.request_id]
+            if _send_one(session, marketplace, settings, notice, text, now):
+                sent += 1
+            else:
+                failed += 1
     return SendReport(sent, failed)
 
 

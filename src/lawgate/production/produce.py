@@ -35,6 +35,7 @@ from lawgate.errors import ConflictError, InvalidInputError
 from lawgate.holds import services as holds
 from lawgate.intake import services as intake
 from lawgate.production.collect import Collector, OnProgress, Pseudonyms
+from lawgate.production.leftovers import clear_leftovers, exclusive, work_prefix
 from lawgate.production.manifest import ManifestFacts, PackageScope
 from lawgate.production.models import ProductionRow
 from lawgate.production.package import write_sealed
@@ -101,22 +102,24 @@ class Production:
 
     def run(self, request_id: str, out_dir: Path) -> Produced:
         """Produce one request into out_dir, or refuse with the reason; audited either way."""
-        job = self._start(request_id, out_dir)
-        try:
-            return self._produce(job)
-        except BaseException as exc:
-            with transaction(self.factory) as session:
-                details: dict[str, Scalar] = {
-                    "error": type(exc).__name__,
-                    "started": job.started_index,
-                }
-                log.append(session, "production:failed", self.actor, request_id, details)
-            raise
+        with exclusive(_out_dir(out_dir), request_id):
+            job = self._start(request_id, out_dir)
+            try:
+                return self._produce(job)
+            except BaseException as exc:
+                with transaction(self.factory) as session:
+                    details: dict[str, Scalar] = {
+                        "error": type(exc).__name__,
+                        "started": job.started_index,
+                    }
+                    log.append(session, "production:failed", self.actor, request_id, details)
+                raise
 
     def _start(self, request_id: str, out_dir: Path) -> Job:
         """Check everything, move the case to 'producing' and log the start."""
         with transaction(self.factory) as session:
-            job = _job(session, request_id, _out_file(out_dir, request_id))
+            job = _job(session, request_id, out_dir / f"{request_id}.age")
+            clear_leftovers(session, job.out_file, self.actor)
             if cases.locked_state(session, request_id) is not CaseState.PRODUCING:
                 cases.transition(session, request_id, CaseState.PRODUCING, self.actor)
             entry = log.append(
@@ -188,7 +191,8 @@ class Production:
             )
             tables = collector.tables()
         facts = self._facts(job, resolution, window)
-        with tempfile.TemporaryDirectory(dir=job.out_file.parent, prefix=".lawgate-") as work:
+        prefix = work_prefix(job.request_id)
+        with tempfile.TemporaryDirectory(dir=job.out_file.parent, prefix=prefix) as work:
             return write_sealed(
                 Path(work),
                 job.request_id,
@@ -275,14 +279,11 @@ class Production:
             log.append(session, event, self.actor, request_id, details)
 
 
-def _out_file(out_dir: Path, request_id: str) -> Path:
-    """Where the package goes; the folder must exist and the file must not."""
+def _out_dir(out_dir: Path) -> Path:
+    """Where packages go; the folder must exist."""
     if not out_dir.is_dir():
         raise InvalidInputError(f"{out_dir} is not a directory", "out")
-    out_file = out_dir / f"{request_id}.age"
-    if out_file.exists():
-        raise ConflictError(f"{out_file} already exists; move it away to produce again")
-    return out_file
+    return out_dir
 
 
 def _job(session: Session, request_id: str, out_file: Path) -> Job:

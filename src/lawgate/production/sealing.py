@@ -127,6 +127,15 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _publish(tmp: Path, out_file: Path) -> None:
+    """Give the finished file its name, never replacing a package that appeared meanwhile."""
+    try:
+        os.link(tmp, out_file)
+    except FileExistsError as exc:
+        raise SealingError(f"refusing to overwrite existing package {out_file}") from exc
+    tmp.unlink()
+
+
 def seal_directory(source: Path, recipient: str, out_file: Path) -> str:
     """Tar and age-encrypt `source` to `out_file` atomically; returns the file's SHA-256 hex.
 
@@ -148,7 +157,7 @@ def seal_directory(source: Path, recipient: str, out_file: Path) -> str:
             _encrypt(plain, cipher, target)
             cipher.flush()
             os.fsync(cipher.fileno())
-        os.replace(tmp, out_file)
+        _publish(tmp, out_file)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

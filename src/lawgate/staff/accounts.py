@@ -37,7 +37,7 @@ Enrolment = credentials.Enrolment[StaffAccount]
 """A new staff account and its TOTP secret, shown once to be put in an authenticator app."""
 
 
-def _account(row: StaffRow) -> StaffAccount:
+def account_of(row: StaffRow) -> StaffAccount:
     """The public form of a staff row."""
     return credentials.public_account(StaffAccount, row, role=Role(row.role), demo=row.demo)
 
@@ -82,20 +82,20 @@ def create_staff(
     session.flush()
     details: dict[str, log.Scalar] = {"role": role.value, "demo": demo}
     log.append(session, "staff:account:created", actor, REALM.subject(row.id), details)
-    return Enrolment(_account(row), secret, uri)
+    return Enrolment(account_of(row), secret, uri)
 
 
 def get_staff(session: Session, staff_id: int) -> StaffAccount | None:
     """A staff member by id, or None."""
     row = session.get(StaffRow, staff_id)
-    return _account(row) if row else None
+    return account_of(row) if row else None
 
 
 def find_staff(session: Session, email: str) -> StaffAccount | None:
     """A staff member by email (any case), or None."""
     row = session.scalars(select(StaffRow).where(StaffRow.email == normalise_email(email)))
     found = row.one_or_none()
-    return _account(found) if found else None
+    return account_of(found) if found else None
 
 
 def has_demo_accounts(session: Session) -> bool:
@@ -106,7 +106,7 @@ def has_demo_accounts(session: Session) -> bool:
 
 def list_staff(session: Session) -> list[StaffAccount]:
     """Every staff account, by email."""
-    return [_account(row) for row in session.scalars(select(StaffRow).order_by(StaffRow.email))]
+    return [account_of(row) for row in session.scalars(select(StaffRow).order_by(StaffRow.email))]
 
 
 def actor_names(session: Session) -> dict[str, str]:
@@ -115,7 +115,7 @@ def actor_names(session: Session) -> dict[str, str]:
     return {REALM.subject(staff_id): name for staff_id, name in rows}
 
 
-def _existing(session: Session, email: str) -> StaffRow:
+def existing(session: Session, email: str) -> StaffRow:
     """The staff row for an email, or NotFoundError naming it."""
     row = credentials.by_email(session, StaffRow, email)
     if row is None:
@@ -125,35 +125,35 @@ def _existing(session: Session, email: str) -> StaffRow:
 
 def unlock(session: Session, email: str, actor: str) -> StaffAccount:
     """End a lockout and forget past failures."""
-    row = _existing(session, email)
+    row = existing(session, email)
     row.failed_logins, row.locked_until = 0, None
     session.flush()
     log.append(session, "staff:account:unlocked", actor, REALM.subject(row.id))
-    return _account(row)
+    return account_of(row)
 
 
 def disable(session: Session, email: str, actor: str) -> StaffAccount:
     """Stop an account signing in; its open sessions stop working at their next request."""
-    row = _existing(session, email)
+    row = existing(session, email)
     row.disabled = True
     session.flush()
     log.append(session, "staff:account:disabled", actor, REALM.subject(row.id))
-    return _account(row)
+    return account_of(row)
 
 
 def set_role(session: Session, email: str, role: Role | str, actor: str) -> StaffAccount:
     """Give a staff member another role; the change is logged with the old and new role."""
-    row, new = _existing(session, email), parse_role(role)
+    row, new = existing(session, email), parse_role(role)
     details: dict[str, log.Scalar] = {"from": row.role, "to": new.value}
     row.role = new.value
     session.flush()
     log.append(session, "staff:account:role_changed", actor, REALM.subject(row.id), details)
-    return _account(row)
+    return account_of(row)
 
 
 def demo_code(session: Session, email: str, now: dt.datetime | None = None) -> str:
     """The current TOTP code of a demo account, so the demo works without an authenticator."""
-    row = _existing(session, email)
+    row = existing(session, email)
     if not row.demo:
         raise ForbiddenError(
             f"{row.email} is not a demo account: its codes come only from its authenticator app",
@@ -169,4 +169,4 @@ def authenticate(
     row = credentials.sign_in(
         session, REALM, StaffRow, (email, password, code), now, lambda r: {"role": r.role}
     )
-    return _account(row)
+    return account_of(row)

@@ -1,4 +1,4 @@
-"""`lawgate staff`: console accounts: add, list, unlock, disable, change role, demo codes."""
+"""`lawgate staff`: console accounts: add, list, unlock, disable, role, API tokens, demo codes."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from lawgate.portal.commands import (
     read_password,
     store,
 )
-from lawgate.staff import accounts
+from lawgate.staff import accounts, tokens
 from lawgate.staff.roles import Role
 
 app = typer.Typer(help="Staff accounts of the reviewer console (role, password + TOTP).")
@@ -90,3 +90,21 @@ def code(email: Annotated[str, typer.Argument(help="A demo account's email")]) -
     with store() as session:
         current = accounts.demo_code(session, email)
     out.print(current)
+
+
+@app.command("token")
+def token(
+    email: Annotated[str, typer.Argument(help="The staff account's email")],
+    revoke: Annotated[bool, typer.Option(help="Take the account's token away instead")] = False,
+) -> None:
+    """Issue a staff API token (shown once; replaces the old one), or revoke it."""
+    with store() as session:
+        if revoke:
+            tokens.revoke(session, email, actor())
+        else:
+            issued = tokens.issue(session, email, actor())
+    if revoke:
+        out.print(f"{email}: API token revoked")
+        return
+    out.print(f"staff API token for {email} (shown once; send it as 'Authorization: Bearer ...'):")
+    out.print(issued, soft_wrap=True)

@@ -15,6 +15,8 @@ class StaffRow(AccountColumns):
 
     role: Mapped[str] = mapped_column(String(32))
     demo: Mapped[bool] = mapped_column(default=False)
+    api_token_sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
+    """The SHA-256 of the staff API token (`lawgate staff token`), never the token."""
 
 
 class StaffSessionRow(SessionColumns):
