@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
-from fastapi.responses import FileResponse
-from pydantic import BaseModel
+from typing import Annotated
 
-from lawgate.api.deps import AppSettings, CallingAgency, DbSession, Sessions
+from fastapi import APIRouter, Depends, Header, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, ValidationError
+
+from lawgate.api.deps import AppSettings, CallingAgency, DbSession, Sessions, raw_body
 from lawgate.api.responses import errors_with
 from lawgate.cases import services as cases
 from lawgate.cases.schemas import AgencyStatus
 from lawgate.domain import Request
+from lawgate.errors import InvalidInputError
 from lawgate.intake import services as intake
 from lawgate.production import delivery
 from lawgate.store.session import transaction
@@ -38,10 +42,45 @@ class Submitted(BaseModel):
     state: str
 
 
-@router.post("/requests", status_code=status.HTTP_201_CREATED)
-def submit(request: Request, agency: CallingAgency, db: DbSession, cfg: AppSettings) -> Submitted:
-    """Submit a request; it is stored whole or, on any error, not at all."""
-    request_id = intake.submit_request(db, request, agency, cfg)
+REQUEST_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Request"}}},
+    }
+}
+"""The body is read only after the signature is checked, so its schema is declared here."""
+
+
+class UnsupportedMediaError(InvalidInputError):
+    """A body declared as something other than JSON is not parsed at all."""
+
+    status = 415
+
+
+def parse_request(body: bytes, content_type: str | None) -> Request:
+    """The submitted request from the signed body; errors read as any 422 does."""
+    media = (content_type or "").split(";")[0].strip().lower()
+    if media != "application/json":
+        message = f"the body must be sent as application/json, not {media or 'undeclared'}"
+        raise UnsupportedMediaError(message, "content-type")
+    try:
+        return Request.model_validate_json(body)
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
+        ) from exc
+
+
+@router.post("/requests", status_code=status.HTTP_201_CREATED, openapi_extra=REQUEST_BODY)
+def submit(
+    body: Annotated[bytes, Depends(raw_body)],
+    agency: CallingAgency,
+    db: DbSession,
+    cfg: AppSettings,
+    content_type: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> Submitted:
+    """Submit a request (the signature is checked before the body is read); stored whole or not."""
+    request_id = intake.submit_request(db, parse_request(body, content_type), agency, cfg)
     return Submitted(id=request_id, state=cases.agency_status(db, request_id, agency.id).state)
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
+from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 
 from lawgate import __version__
@@ -19,6 +22,7 @@ from lawgate.api import log as public_log
 from lawgate.api.headers import SecurityHeaders
 from lawgate.auditlog import publish
 from lawgate.config import Settings
+from lawgate.domain import Request
 from lawgate.errors import LawgateError
 from lawgate.holds import api as holds_api
 from lawgate.jobs.queue import make_queue
@@ -74,6 +78,28 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         job.cancel()
 
 
+def _documented(app: FastAPI, models: tuple[type[BaseModel], ...]) -> Callable[[], dict[str, Any]]:
+    """The OpenAPI document with models that routes read themselves (after checking signatures)."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+            )
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            for model in models:
+                found = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                schemas.update(found.pop("$defs", {}))
+                schemas[model.__name__] = found
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    return openapi
+
+
 def create_app(settings: Settings) -> FastAPI:
     """Build the application over the configured store (already migrated)."""
     default_packs()  # a typo in a policy pack stops start-up here, naming the file
@@ -100,4 +126,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(compare_views.router)  # before /transparency/{period}
     app.include_router(report_views.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.openapi = _documented(app, (Request,))  # type: ignore[method-assign]
     return app

@@ -25,6 +25,7 @@ WHY = {
     404: "No such thing, or not one the caller may know of",
     409: "The action does not fit the case's state; the message says what would",
     413: "The body is too large",
+    415: "The body is not declared as application/json",
     422: "A field is invalid; `field` names it",
     429: "Too many requests from this agency; see Retry-After",
     503: "Busy: every store connection is in use; retry after Retry-After seconds",
