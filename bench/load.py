@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import copy
 import hashlib
 import json
 import os
@@ -44,6 +43,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from lawgate.client import SignatureAuth
 from lawgate.config import Settings, sqlite_url
+from lawgate.demo.samples import warrant_request
 from lawgate.domain import Agency
 from lawgate.intake import keys
 from lawgate.intake import services as intake
@@ -56,37 +56,6 @@ TIMEOUT = 10.0
 """Seconds a call may take in all (pool wait, connect, send, answer) before it counts as failed."""
 SEED_REQUESTS = 3
 """Requests each agency submits before the clock starts, so the first polls find something."""
-
-REQUEST: dict[str, Any] = {
-    "kind": "production",
-    "officer": {"name": "Dana Reyes", "title": "Special Agent", "phone": "+1 212 555 0100"},
-    "country": "US",
-    "purpose": "criminal_investigation",
-    "offence": {
-        "description": "wire fraud through counterfeit listings",
-        "statute": "18 U.S.C. 1343",
-        "max_custodial_years": 20,
-        "listed_offence": None,
-        "dual_criminality": True,
-    },
-    "legal_process": {
-        "type": "search_warrant",
-        "issuer_role": "judge",
-        "issuer_name": "S.D.N.Y. Magistrate Judge",
-        "issued_on": "2026-11-20",
-        "expires_on": "2027-01-20",
-        "validated_by": None,
-        "document_sha256": "9f" * 32,
-        "document_name": "warrant.pdf",
-    },
-    "targets": [{"type": "email", "value": "seller.one@example.com"}],
-    "categories": ["subscriber", "traffic", "content"],
-    "date_range": {"from": "2026-01-01", "to": "2026-10-31"},
-    "non_disclosure": {"until": "2027-05-20", "basis": "18 U.S.C. 2705(b) order"},
-    "emergency": None,
-    "preservation": None,
-    "preservation_ref": None,
-}
 
 
 @dataclass(frozen=True)
@@ -118,10 +87,8 @@ class LoadAgency:
 
     def request(self, number: int) -> dict[str, Any]:
         """A valid request from this agency, with its own case reference."""
-        body = copy.deepcopy(REQUEST)
-        body["agency_id"] = self.id
+        body = warrant_request(agency_id=self.id, case_reference=f"LOAD-{number:06d}")
         body["officer"]["email"] = f"officer@{self.domain}"
-        body["case_reference"] = f"LOAD-{number:06d}"
         return body
 
 

@@ -48,39 +48,22 @@ def _settings(home: Path, url: str) -> Settings:
 
 def _request_body(target: str) -> dict[str, Any]:
     """A production warrant for an account's traffic data over the whole table's period."""
-    return {
-        "kind": "production",
-        "agency_id": AGENCY_ID,
-        "officer": {
-            "name": "Dana Reyes",
-            "title": "Special Agent",
-            "email": "dreyes@fbi.gov",
-            "phone": "+1 212 555 0100",
-        },
-        "country": "US",
-        "purpose": "criminal_investigation",
-        "offence": {
-            "description": "wire fraud through counterfeit listings",
-            "statute": "18 U.S.C. 1343",
-            "max_custodial_years": 20,
-            "listed_offence": None,
-            "dual_criminality": True,
-        },
-        "case_reference": "BENCH-PRODUCTION",
-        "legal_process": {
-            "type": "search_warrant",
-            "issuer_role": "judge",
-            "issuer_name": "S.D.N.Y. Magistrate Judge",
-            "issued_on": (dt.date.today() - dt.timedelta(days=1)).isoformat(),
-            "expires_on": (dt.date.today() + dt.timedelta(days=60)).isoformat(),
-            "validated_by": None,
-            "document_sha256": "9f" * 32,
-            "document_name": "warrant.pdf",
-        },
-        "targets": [{"type": "account_id", "value": target}],
-        "categories": list(CATEGORIES),
-        "date_range": {"from": DATE_FROM.isoformat(), "to": DATE_TO.isoformat()},
+    from lawgate.demo.samples import WARRANT_REQUEST, warrant_request
+
+    process = {
+        **WARRANT_REQUEST["legal_process"],
+        "issued_on": (dt.date.today() - dt.timedelta(days=1)).isoformat(),
+        "expires_on": (dt.date.today() + dt.timedelta(days=60)).isoformat(),
     }
+    return warrant_request(
+        agency_id=AGENCY_ID,
+        case_reference="BENCH-PRODUCTION",
+        legal_process=process,
+        targets=[{"type": "account_id", "value": target}],
+        categories=list(CATEGORIES),
+        date_range={"from": DATE_FROM.isoformat(), "to": DATE_TO.isoformat()},
+        non_disclosure=None,
+    )
 
 
 def prepare(home: Path, url: str, target: str = TARGET) -> dict[str, Any]:
