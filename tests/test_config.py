@@ -65,3 +65,24 @@ def test_the_band_size_is_500_or_1000(monkeypatch: pytest.MonkeyPatch, value: st
         load_settings()
     monkeypatch.setenv("LAWGATE_REPORT_BAND_SIZE", "1000")
     assert load_settings().report_band_size == 1000
+
+
+@pytest.mark.parametrize(
+    ("value", "accepted"),
+    [
+        ("smtp://mail.example:587", True),
+        ("smtp://127.0.0.1:2525?tls=off", True),
+        ("smtp://mail.example?tls=on", False),
+        ("smtps://mail.example", False),
+    ],
+)
+def test_the_smtp_url_allows_only_an_explicit_plaintext_opt_in(
+    monkeypatch: pytest.MonkeyPatch, value: str, accepted: bool
+) -> None:
+    """`?tls=off` is the one option; anything else is refused naming the variable."""
+    monkeypatch.setenv("LAWGATE_SMTP_URL", value)
+    if accepted:
+        assert load_settings().smtp_url == value
+        return
+    with pytest.raises(ConfigError, match="LAWGATE_SMTP_URL"):
+        load_settings()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,14 +86,19 @@ def _origin_env(name: str, default: str) -> str:
     return raw
 
 
+SMTP_HOST = re.compile(r"[A-Za-z0-9.-]+")
+
+
 def _smtp_env(name: str) -> str | None:
     """Read an smtp://host:port URL, or None when unset (notices then go to the outbox)."""
     raw = os.environ.get(name, "").strip()
     if not raw:
         return None
-    host, _, port = raw.removeprefix("smtp://").partition(":")
-    if not raw.startswith("smtp://") or not host or not (port == "" or port.isdigit()):
-        raise ConfigError(f"{name}={raw!r} is not an smtp://host:port URL")
+    address = raw.removesuffix("?tls=off")
+    host, _, port = address.removeprefix("smtp://").partition(":")
+    well_formed = SMTP_HOST.fullmatch(host) and (port == "" or port.isdigit())
+    if not raw.startswith("smtp://") or not well_formed:
+        raise ConfigError(f"{name}={raw!r} is not an smtp://host:port URL (optionally ?tls=off)")
     return raw
 
 

@@ -110,5 +110,5 @@ def smtp_sink() -> Iterator[tuple[Sink, str]]:
     port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
-    yield sink, f"smtp://127.0.0.1:{port}"
+    yield sink, f"smtp://127.0.0.1:{port}?tls=off"  # a local sink without TLS: opted in
     controller.stop()

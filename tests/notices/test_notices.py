@@ -202,7 +202,7 @@ def test_a_failed_smtp_send_is_recorded_and_retried(
     """A closed port marks the notice failed; the next run, with a server, sends it."""
     request_id = closed_case(factory, settings, ALLOW_TWO, **NO_GAG)
     create(factory, marketplace, request_id, "2026-12-01")
-    closed = dataclasses.replace(settings, smtp_url=f"smtp://127.0.0.1:{free_port()}")
+    closed = dataclasses.replace(settings, smtp_url=f"smtp://127.0.0.1:{free_port()}?tls=off")
     assert send(factory, marketplace, closed, "2026-12-01") == services.SendReport(0, 1)
     (failed,) = notices(factory, request_id)
     assert failed.status == "failed"

@@ -55,7 +55,7 @@ def slow_sink() -> Iterator[tuple[SlowSink, str]]:
     sink, port = SlowSink(), free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
-    yield sink, f"smtp://127.0.0.1:{port}"
+    yield sink, f"smtp://127.0.0.1:{port}?tls=off"  # a local sink without TLS: opted in
     controller.stop()
 
 

@@ -77,20 +77,29 @@ def message(text: NoticeText, sender: str, recipient: str) -> EmailMessage:
     return msg
 
 
+PLAINTEXT_OPT_IN = "?tls=off"
+"""Appended to the SMTP URL only for a relay on the same host: notices may then go unencrypted."""
+
+
 def smtp_address(url: str) -> tuple[str, int]:
     """Host and port of an smtp://host:port URL (port 25 when omitted)."""
-    host, _, port = url.removeprefix("smtp://").partition(":")
+    host, _, port = url.removeprefix("smtp://").removesuffix(PLAINTEXT_OPT_IN).partition(":")
     return host, int(port) if port else DEFAULT_SMTP_PORT
 
 
 def send_smtp(url: str, msg: EmailMessage) -> None:
-    """Send one message, upgrading to TLS whenever the server offers STARTTLS."""
+    """Send one message over STARTTLS; without it, only when the URL says ?tls=off."""
     host, port = smtp_address(url)
     with smtplib.SMTP(host, port, timeout=SMTP_TIMEOUT_SECONDS) as server:
         server.ehlo()
         if server.has_extn("starttls"):
             server.starttls(context=ssl.create_default_context())
             server.ehlo()
+        elif not url.endswith(PLAINTEXT_OPT_IN):
+            raise smtplib.SMTPNotSupportedError(
+                f"{host}:{port} offers no STARTTLS, so the notice was not sent in clear; "
+                f"for a relay on this host only, add {PLAINTEXT_OPT_IN} to LAWGATE_SMTP_URL"
+            )
         server.send_message(msg)
 
 
