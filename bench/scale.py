@@ -13,7 +13,10 @@ Usage: .venv/bin/python bench/scale.py [--users N] [--orders N] [--messages N]
    --samples existing values and --misses that match nothing, one resolve_targets call each;
    p50/p99 against the baseline of a bare indexed SELECT 1 round trip on the same values, and
    the sequential scans PostgreSQL counted meanwhile (must be 0).
-3. Time to a sealed package (bench/production.py's steps, each in a fresh process) for a median
+3. The collector's plans (bench/scale_plans.py): EXPLAIN of each SELECT a package of traffic
+   data runs, for both targets below, planned as its cursor is; a sequential scan or an
+   unbounded index walk of a table over 10,000 rows counts as reading the whole table.
+4. Time to a sealed package (bench/production.py's steps, each in a fresh process) for a median
    user and for the power seller: an approved request for the account's traffic data, then
    Production.run, against COPY of the same rows (the collector's own SELECTs) as baseline.
 Prints every figure in tables, with the baseline and the ratio, and writes them all as JSON
@@ -46,6 +49,7 @@ from scale_marketplace import (
     libpq,
     out,
 )
+from scale_plans import SMALL_TABLE, plans, print_plans
 
 from lawgate.demo import schema
 from lawgate.domain import TargetType
@@ -55,8 +59,6 @@ from production import measure as measure_production
 DATABASE = "lawgate_bench_scale"
 DEFAULT = Sizes(users=10_000_000, orders=50_000_000, messages=20_000_000, seller_orders=1_000_000)
 RESULTS = Path(__file__).with_name("results")
-SMALL_TABLE = 10_000
-"""Below this many rows the planner may rightly read a whole table; above, it must not."""
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
@@ -319,6 +321,9 @@ def main(argv: list[str]) -> int:
     print_storage(results["storage"])
     results["resolution"] = resolution(url, sizes, args)
     print_resolution(results["resolution"])
+    targets = {"median user": median_account(sizes), "power seller": POWER_SELLER}
+    results["plans"] = plans(url, targets)
+    print_plans(results["plans"])
     if not args.skip_production:
         results["production"] = production(url, sizes)
         print_production(results["production"])
@@ -328,7 +333,8 @@ def main(argv: list[str]) -> int:
     path.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
     out.print(f"figures written to {path}")
     wrong = sum(r["wrong"] for r in results["resolution"]["per_type"])
-    return 1 if wrong or results["resolution"]["seq_scans_large_tables"] else 0
+    scans = results["resolution"]["seq_scans_large_tables"] + results["plans"]["whole_table_reads"]
+    return 1 if wrong or scans else 0
 
 
 if __name__ == "__main__":

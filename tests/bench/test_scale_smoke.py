@@ -1,4 +1,4 @@
-"""bench/scale.py at a tiny scale, so the long benchmark cannot rot unnoticed."""
+"""bench/scale.py at a small scale, so the long benchmark cannot rot unnoticed."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ import sqlalchemy as sa
 from tests.conftest import PG_ADMIN_URL
 
 SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "scale.py"
-TINY = ["--users", "2000", "--orders", "10000", "--messages", "4000", "--seller-orders", "1000"]
+SMALL = ["--users", "50000", "--orders", "500000", "--messages", "200000"]
+SMALL += ["--seller-orders", "10000"]
+"""Big enough that PostgreSQL would rather read whole tables for the power seller (2% of orders):
+before owner checks were per-row probes, messages' owner join became a sequential scan of orders."""
 
 
 def _reachable() -> str | None:
@@ -29,8 +32,8 @@ def _reachable() -> str | None:
 
 
 @pytest.mark.postgres
-def test_scale_bench_runs_at_tiny_scale(tmp_path: Path) -> None:
-    """Build, measure storage and resolve every target type, write the figures.
+def test_scale_bench_runs_at_small_scale(tmp_path: Path) -> None:
+    """Build, measure storage, resolve every target type, check the collector's plans.
 
     Productions are left out (--skip-production): they start eight processes (about 10 s);
     bench/production.py runs the same steps in `make bench`.
@@ -39,7 +42,7 @@ def test_scale_bench_runs_at_tiny_scale(tmp_path: Path) -> None:
     if why:
         pytest.skip(why)
     figures = tmp_path / "scale.json"
-    command = [sys.executable, str(SCRIPT), *TINY, "--samples", "20", "--misses", "5"]
+    command = [sys.executable, str(SCRIPT), *SMALL, "--samples", "20", "--misses", "5"]
     command += ["--skip-production"]
     command += ["--admin-url", PG_ADMIN_URL, "--database", "lawgate_bench_scale_smoke"]
     done = subprocess.run(
@@ -66,6 +69,12 @@ def test_scale_bench_runs_at_tiny_scale(tmp_path: Path) -> None:
     assert all(r["wrong"] == 0 and r["hits"] == 20 and r["misses"] == 5 for r in per_type.values())
     assert all(r["ratio_p50"] > 0 for r in per_type.values())
     assert found["resolution"]["seq_scans_large_tables"] == 0
+    collected = found["plans"]["targets"]["power seller"]["tables"]
+    assert set(collected) == {"orders", "payments", "messages"}
+    reads = [r for rs in collected.values() for r in rs]
+    assert {r["table"] for r in reads} >= {"orders", "messages"}
+    assert not [r for r in reads if r["whole"]], reads
+    assert found["plans"]["whole_table_reads"] == 0
     heights = [i["height"] for i in found["storage"]["indexes"]]
     assert len(heights) == 26 and all(h is None or h >= 1 for h in heights)
     assert "target resolution" in done.stdout and "production" not in found

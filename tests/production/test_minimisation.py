@@ -186,3 +186,28 @@ def test_the_other_party_of_an_order_is_only_a_pseudonym(
     assert {Pseudonyms(KEY).of(ACCOUNT, b) for b in buyers} <= shown
     assert {row["account_id"] for row in tables["users"]} == {"A000000001"}
     check(marketplace, shipped, scope, tables)
+
+
+def test_an_owned_key_is_clear_only_on_the_targets_own_rows(
+    marketplace: sa.Engine, shipped: DataMap, tmp_path: Path
+) -> None:
+    """A buyer's shipping address id leaves in clear; the same id on a stranger's order does not."""
+    with marketplace.connect() as conn:
+        buyer, address = conn.execute(
+            sa.text(
+                "SELECT o.buyer_account_id, o.shipping_address_id FROM orders o"
+                " JOIN addresses a ON a.address_id = o.shipping_address_id"
+                " WHERE o.seller_account_id = 'A000000001' AND a.account_id = o.buyer_account_id"
+                " ORDER BY o.order_id LIMIT 1"
+            )
+        ).one()
+    everything = plan(shipped, CATEGORIES, None)
+    (tmp_path / "buyer").mkdir()
+    (tmp_path / "seller").mkdir()
+    as_buyer = released(marketplace, shipped, everything, (buyer,), tmp_path / "buyer")
+    theirs = [r for r in as_buyer["orders"] if r["shipping_address_id"] == address]
+    assert theirs, "the buyer's own order shows the address id in clear"
+    as_seller = released(marketplace, shipped, everything, ("A000000001",), tmp_path / "seller")
+    shown = {r["shipping_address_id"] for r in as_seller["orders"]}
+    assert address not in shown
+    assert Pseudonyms(KEY).of("addresses.address_id", address) in shown

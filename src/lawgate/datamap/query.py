@@ -3,8 +3,9 @@
 Tables are reflected from the platform's database (never ``SELECT *``: only the described
 columns are named), and a described column the database lacks is refused up front, naming
 collection and field. Each SELECT names the released columns in data-map order, then, for every
-key into another account-owned collection, the owner columns of that row (a LEFT JOIN on its
-key) so the collector can tell a target's address from a stranger's without remembering ids.
+key into another account-owned collection, whether that row belongs to a target (a correlated
+EXISTS on its key), so the collector can tell a target's address from a stranger's without
+remembering ids.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sqlalchemy as sa
 
 from lawgate.datamap.model import DataMap, DataMapError
 from lawgate.datamap.resolve import STORED_TIME
-from lawgate.datamap.traverse import Plan, TablePlan, Treatment
+from lawgate.datamap.traverse import OwnerJoin, Plan, TablePlan, Treatment
 
 
 def _needed(plan: Plan) -> set[str]:
@@ -83,21 +84,37 @@ def _row_filter(
     return sa.and_(found, *_time_filter(plan, table, source))
 
 
+def _owned_by_target(
+    join: OwnerJoin, home: sa.FromClause, key: sa.ColumnElement[Any], accounts: Sequence[str]
+) -> sa.ColumnElement[bool]:
+    """Whether the row a key points to belongs to a target: one index probe per row, never a join.
+
+    A correlated EXISTS in the select list is run per row on the home table's key index, so a
+    target with millions of rows cannot make the database hash-join (and so read) the whole home
+    table; a key with several home rows counts as the target's if any of them is.
+    """
+    owned = sa.or_(*(home.c[owner].in_(list(accounts)) for owner in join.owners))
+    return sa.exists().where(home.c[join.key] == key, owned)
+
+
 def select_rows(
     plan: Plan, table: TablePlan, tables: dict[str, sa.Table], accounts: Sequence[str]
 ) -> sa.Select[Any]:
-    """The released columns, then each owned key's owner columns, ordered by the primary key."""
+    """The released columns, then for each owned key whether its row is a target's, by primary key.
+
+    Rows are found only through the account indexes (or a parent's keys) and owner checks are
+    per-row index probes, so the work follows the target's rows, not the table's size.
+    """
     source = tables[table.collection]
     selected: list[sa.ColumnElement[Any]] = [source.c[c.name] for c in table.columns]
-    joined: sa.FromClause = source
     for number, column in enumerate(table.columns):
         join = column.owner_join
         if column.treatment is not Treatment.OWNED or join is None:
             continue
         home = tables[join.collection].alias(f"owner_{number}")
-        joined = joined.outerjoin(home, home.c[join.key] == source.c[column.name])
-        selected += [home.c[owner].label(f"owner_{number}_{owner}") for owner in join.owners]
-    statement = sa.select(*selected).select_from(joined)
+        owned = _owned_by_target(join, home, source.c[column.name], accounts)
+        selected.append(owned.label(f"owned_{number}"))
+    statement = sa.select(*selected).select_from(source)
     statement = statement.where(_row_filter(plan, table, tables, accounts))
     if table.order_by is not None:
         statement = statement.order_by(source.c[table.order_by])

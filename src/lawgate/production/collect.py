@@ -67,7 +67,7 @@ class _Minimiser:
     steps: tuple[tuple[int, ColumnStep], ...]
 
     def batch(self, rows: Sequence[Sequence[object]]) -> list[tuple[object, ...]]:
-        """Released rows, in column order; hidden owner columns dropped."""
+        """Released rows, in column order; hidden ownership flags dropped."""
         if not rows:
             return []
         columns: Columns = list(zip(*rows, strict=True))
@@ -79,7 +79,7 @@ class _Minimiser:
 def _step(
     table: TablePlan,
     index: int,
-    owner_at: dict[int, tuple[int, ...]],
+    owned_at: dict[int, int],
     targets: frozenset[str],
     show_accounts: bool,
     pseudonyms: Pseudonyms,
@@ -94,14 +94,10 @@ def _step(
     if column.treatment is Treatment.ACCOUNT:
         visible = targets if show_accounts else frozenset()
         return lambda cols: [v if v in visible else of(v) for v in cols[index]]
-    owners = owner_at[index]
+    flags = owned_at[index]
 
     def owned(cols: Columns) -> list[object]:
-        owner_rows = zip(*(cols[o] for o in owners), strict=True)
-        return [
-            v if any(o in targets for o in who) else of(v)
-            for v, who in zip(cols[index], owner_rows, strict=True)
-        ]
+        return [v if mine else of(v) for v, mine in zip(cols[index], cols[flags], strict=True)]
 
     return owned
 
@@ -111,16 +107,15 @@ def minimiser(
 ) -> _Minimiser:
     """The row transformation for a released table of the plan."""
     width = len(table.columns)
-    owner_at: dict[int, tuple[int, ...]] = {}
-    position = width
-    for index, column in enumerate(table.columns):
-        if column.treatment is Treatment.OWNED and column.owner_join is not None:
-            count = len(column.owner_join.owners)
-            owner_at[index] = tuple(range(position, position + count))
-            position += count
+    owned = [
+        index
+        for index, column in enumerate(table.columns)
+        if column.treatment is Treatment.OWNED and column.owner_join is not None
+    ]
+    owned_at = {index: width + number for number, index in enumerate(owned)}
     show = LegalCategory.SUBSCRIBER in plan.categories
     frozen = frozenset(targets)
-    steps = ((i, _step(table, i, owner_at, frozen, show, pseudonyms)) for i in range(width))
+    steps = ((i, _step(table, i, owned_at, frozen, show, pseudonyms)) for i in range(width))
     return _Minimiser(width, tuple((i, step) for i, step in steps if step is not None))
 
 
