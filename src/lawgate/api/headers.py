@@ -1,5 +1,7 @@
 """Security headers on every answer: no framing, no sniffing, no caching of private pages, HSTS.
 
+API and log JSON is also marked as an attachment, so a browser never renders it as a page.
+
 A pure ASGI middleware (it never buffers a body, so packages still stream). Headers a route set
 itself (the portal's and the console login's stricter ones) are kept.
 """
@@ -26,6 +28,9 @@ DOCS_CSP = (
 PRIVATE = ("/console", "/portal", "/api")
 """Answers about cases, officers or staff: never kept by a browser or proxy cache."""
 HSTS = "max-age=31536000; includeSubDomains"
+API = ("/api", "/log")
+"""Machine answers: JSON there is data to save, never a page for the browser to render."""
+JSON_TYPES = ("application/json", "application/problem+json")
 
 
 def _csp(path: str) -> str:
@@ -52,6 +57,13 @@ def headers_for(path: str, scheme: str) -> dict[str, str]:
     return headers
 
 
+def _as_download(path: str, headers: MutableHeaders) -> None:
+    """Mark API JSON as an attachment (ASVS 14.4.2), so a browser opening it saves it instead."""
+    content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+    if path.startswith(API) and content_type in JSON_TYPES:
+        headers.setdefault("Content-Disposition", 'attachment; filename="api.json"')
+
+
 class SecurityHeaders:
     """Add the headers to every HTTP answer that does not already carry them."""
 
@@ -70,6 +82,7 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 for name, value in wanted.items():
                     headers.setdefault(name, value)
+                _as_download(scope["path"], headers)
             await send(message)
 
         await self.app(scope, receive, send_hardened)
