@@ -2,7 +2,7 @@
 
 For each table a package of traffic data holds, the collector's own SELECT (with the target's
 account id) is planned as the collector runs it: a server-side cursor planned for all its rows
-(``cursor_tuple_fraction = 1``, as lawgate.production.prefetch sets). A plan breaks the promise
+with lawgate.production.prefetch's POSTGRES_PLANNING settings. A plan breaks the promise
 "no code path scans a user table" if, on a table above ``SMALL_TABLE`` rows, it has a
 sequential scan, or an index scan with no index condition (a walk of the whole index in key
 order, filtering every row). Bitmap and index scans bounded by a condition on an account or key
@@ -18,6 +18,8 @@ from typing import Any
 from production_worker import statements
 from rich.table import Table
 from scale_marketplace import libpq, out
+
+from lawgate.production.prefetch import POSTGRES_PLANNING
 
 SMALL_TABLE = 10_000
 """Below this many rows the planner may rightly read a whole table; above, it must not."""
@@ -80,7 +82,8 @@ def explain(url: str, account: str) -> dict[str, list[Read]]:
     sizes = _table_rows(url)
     found: dict[str, list[Read]] = {}
     with libpq(url) as conn:
-        conn.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+        for setting in POSTGRES_PLANNING:
+            conn.execute(setting)
         for table, sql in statements(url, account).items():
             row = conn.execute(f"EXPLAIN (FORMAT JSON) DECLARE plan_check CURSOR FOR {sql}")
             document = row.fetchone()

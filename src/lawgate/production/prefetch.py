@@ -15,6 +15,14 @@ from typing import Any
 import sqlalchemy as sa
 
 _DONE = object()
+POSTGRES_PLANNING = (
+    "SET LOCAL cursor_tuple_fraction = 1.0",
+    "SET LOCAL enable_seqscan = off",
+)
+"""How the collector's cursors are planned on PostgreSQL: for all their rows (as COPY is, not
+for the first tenth, which favours walking a whole primary key in order), and never by reading
+a whole table, even for a target whose rows sit on most of its pages, where the planner would
+rather scan: the work then follows the target's index entries, whatever the platform's size."""
 
 
 class _Failure:
@@ -35,9 +43,8 @@ def _read(
     try:
         with engine.connect() as conn:
             if conn.dialect.name == "postgresql":
-                # A cursor is planned for its first rows by default (an index walk in key
-                # order); the whole result is wanted, so plan for the total, as COPY does.
-                conn.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1.0")
+                for setting in POSTGRES_PLANNING:
+                    conn.exec_driver_sql(setting)
             options = conn.execution_options(stream_results=True, max_row_buffer=batch_rows)
             for batch in options.execute(statement).partitions(batch_rows):
                 if not _offer(out, batch, stop):
