@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from lawgate.auditlog import log
 from lawgate.errors import ForbiddenError, InvalidInputError, UnauthenticatedError
+from lawgate.passwords import check_not_breached
 from lawgate.store.base import Base, as_utc, utcnow
 
 MAX_FAILURES = 5
@@ -172,11 +173,12 @@ def check_name(name: str) -> None:
 
 
 def check_password(password: str) -> None:
-    """A password long enough to resist guessing, short enough not to be a hashing DoS."""
+    """A password long enough to resist guessing, short enough not to be a hashing DoS, unleaked."""
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise InvalidInputError(
             f"the password must have {MIN_PASSWORD} to {MAX_PASSWORD} characters", "password"
         )
+    check_not_breached(password)
 
 
 def hash_password(password: str) -> str:

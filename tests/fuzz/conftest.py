@@ -5,17 +5,13 @@ from __future__ import annotations
 import functools
 import shutil
 import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import requests
 import schemathesis
-import uvicorn
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import create_engine
 
@@ -37,7 +33,7 @@ from tests.factories import (
     agency_key_id,
     register,
 )
-from tests.web.conftest import free_port
+from tests.servers import serving
 
 MAX_EXAMPLES = 10
 """Examples per operation and test: the folder stays well under a minute in CI."""
@@ -137,19 +133,5 @@ def fuzz_server(template_store: str, tmp_path_factory: pytest.TempPathFactory) -
     settings = Settings(
         home=home, database_url=url, marketplace_url=sqlite_url(home / "marketplace.sqlite")
     )
-    app = create_app(settings)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            httpx.get(f"{base}/openapi.json", timeout=1)
-            break
-        except httpx.TransportError:
-            time.sleep(0.05)
-    yield base
-    server.should_exit = True
-    thread.join(timeout=10)
-    app.state.engine.dispose()
+    with serving(settings) as base:
+        yield base

@@ -261,3 +261,36 @@ def test_the_agency_rate_limit_applies_to_portal_filings_too(
         select(AuditEntryRow.event).where(AuditEntryRow.subject == AGENCY["id"])
     ).all()
     assert "request:rate_limited" in logged
+
+
+def test_over_https_portal_cookies_use_the_host_prefix_and_sign_out_clears_them(
+    portal: TestClient, officer: Officer
+) -> None:
+    """ASVS 3.4.4: over https the login and session cookies are __Host-, Secure, Path=/."""
+    remote = TestClient(portal.app, base_url="https://portal.lawgate.example")
+    login_cookie = remote.get("/portal/login").headers["set-cookie"]
+    assert login_cookie.startswith("__Host-lawgate_portal_login=")
+    assert "Path=/;" in login_cookie and "Secure" in login_cookie
+    answer = login(remote, officer)
+    assert answer.status_code == 303 and answer.headers["location"] == "/portal"
+    cookies = answer.headers.get_list("set-cookie")
+    session_cookie = next(c for c in cookies if c.startswith("__Host-lawgate_portal="))
+    assert "Path=/;" in session_cookie and "Secure" in session_cookie
+    token = remote.cookies["__Host-lawgate_portal"]
+    remote.cookies.clear()
+    planted = {"Cookie": f"lawgate_portal={token}"}
+    assert remote.get("/portal", headers=planted, follow_redirects=False).status_code == 303
+    prefixed = {"Cookie": f"__Host-lawgate_portal={token}"}
+    page = remote.get("/portal", headers=prefixed)
+    assert page.status_code == 200
+    out = remote.post(
+        "/portal/logout",
+        data={"csrf_token": csrf_of(page.text)},
+        headers=prefixed,
+        follow_redirects=False,
+    )
+    assert out.status_code == 303
+    cleared = out.headers["set-cookie"]
+    assert cleared.startswith('__Host-lawgate_portal=""') and "Max-Age=0" in cleared, cleared
+    assert "Path=/;" in cleared and "Secure" in cleared
+    assert remote.get("/portal", headers=prefixed, follow_redirects=False).status_code == 303

@@ -11,12 +11,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lawgate import passwords as breached
 from lawgate.credentials import LoginRefusedError
 from lawgate.errors import InvalidInputError
+from lawgate.intake.models import OfficerRow
+from lawgate.portal import accounts as officers
 from lawgate.staff import accounts
 from lawgate.staff.models import StaffRow
 from tests.conftest import StaffFactory
 from tests.factories import FBI, STAFF, STAFF_EMAIL, post_request, register, request_body
+from tests.portal.conftest import AGENCY, register_agency
 
 NOW = dt.datetime(2026, 11, 29, 8, 0, tzinfo=dt.UTC)
 PASSPHRASE_64 = "correct horse 🐴 battery staple, naïve café 東京 — with spaces!!".ljust(64, "x")
@@ -62,14 +66,32 @@ def test_long_passphrases_of_any_characters_work_and_short_ones_do_not(
             accounts.create_staff(session, "bob@staff.example", "Bob", "reviewer", bad, "t")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap (docs/security.md): passwords are not checked against breached lists",
-)
 def test_a_commonly_breached_password_is_refused(session: Session) -> None:
     """ASVS 2.1.7: a password on every breach list is refused however long it is."""
-    with pytest.raises(InvalidInputError):
-        accounts.create_staff(session, "eve@staff.example", "Eve", "reviewer", "password1234", "t")
+    for common in ("password1234", "PassWord1234", " qwertyuiop123 "):
+        with pytest.raises(InvalidInputError) as refused:
+            accounts.create_staff(session, "eve@staff.example", "Eve", "reviewer", common, "t")
+        assert refused.value.field == "password"
+        assert "most common passwords in leaked-password lists" in refused.value.message
+    assert session.scalar(select(StaffRow.id)) is None, "a refused account was stored"
+
+
+def test_an_officer_password_on_the_list_is_refused_too(session: Session) -> None:
+    """ASVS 2.1.7 for the portal: officers' passwords pass the same check as staff ones."""
+    register_agency(session, AGENCY)
+    with pytest.raises(InvalidInputError) as refused:
+        officers.create_officer(session, AGENCY["id"], "dreyes@fbi.gov", "D", "qwerty123456", "t")
+    assert refused.value.field == "password"
+    assert session.scalar(select(OfficerRow.id)) is None, "a refused officer was stored"
+
+
+def test_the_breached_list_ships_inside_and_loads_once() -> None:
+    """ASVS 2.1.7 offline: Django's 20,000 lowercase leaked passwords, read into one frozenset."""
+    listed = breached.common_passwords()
+    assert len(listed) == 19_640
+    assert all(p == p.lower() for p in listed)
+    assert breached.common_passwords() is listed
+    assert not breached.is_breached("a long staff passphrase")
 
 
 def test_a_code_older_than_one_step_of_drift_is_refused(

@@ -16,7 +16,8 @@ from lawgate.auditlog import publish
 from lawgate.domain import Agency, Request
 from lawgate.notices import deliver
 from tests.factories import FBI, WARRANT_REQUEST, request_body
-from tests.notices.conftest import Sink, free_port
+from tests.notices.conftest import Sink
+from tests.servers import free_port
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 import pyotp
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -102,19 +101,55 @@ def test_session_cookies_are_httponly_strict_and_scoped(
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Max-Age=43200" in cookie
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap (docs/security.md): session cookies lack the __Host- prefix",
-)
+HOST_COOKIE = f"__Host-{COOKIE}"
+
+
+def over_https(client: TestClient) -> TestClient:
+    """The same application reached over https, as behind a TLS proxy on this host."""
+    return TestClient(client.app, base_url="https://lawgate.example", client=("127.0.0.1", 1))
+
+
 def test_over_https_session_cookies_use_the_host_prefix(
     client: TestClient, staff_member: StaffFactory
 ) -> None:
     """ASVS 3.4.4: a __Host- cookie cannot be set by a sibling subdomain or for another path."""
-    remote = TestClient(client.app, base_url="https://lawgate.example", client=("127.0.0.1", 1))
+    remote = over_https(client)
+    login_cookie = remote.get("/console/login").headers["set-cookie"]
+    assert login_cookie.startswith("__Host-lawgate_console_login=")
+    assert "Path=/;" in login_cookie and "Secure" in login_cookie
     account, password, secret = staff_member()
     answer = console_login(remote, account.email, password, secret)
     cookie = answer.headers["set-cookie"]
     assert cookie.startswith("__Host-") and "Path=/;" in cookie and "Secure" in cookie
+
+
+def test_over_https_only_the_host_cookie_opens_the_console_and_sign_out_clears_it(
+    client: TestClient, staff_member: StaffFactory
+) -> None:
+    """A token planted under the plain name is not read over https; sign-out forgets __Host-."""
+    remote = over_https(client)
+    account, password, secret = staff_member()
+    console_login(remote, account.email, password, secret)
+    token = remote.cookies[HOST_COOKIE]
+    remote.cookies.clear()
+    plain = remote.get("/console", headers={"Cookie": f"{COOKIE}={token}"}, follow_redirects=False)
+    assert plain.status_code == 303, "over https the plain-named cookie opened a session"
+    prefixed = {"Cookie": f"{HOST_COOKIE}={token}"}
+    page = remote.get("/console", headers=prefixed, follow_redirects=False)
+    assert page.status_code == 200
+    csrf = CSRF.search(page.text)
+    assert csrf, "the console has no form with a csrf_token field"
+    out = remote.post(
+        "/console/logout",
+        data={"csrf_token": csrf.group(1)},
+        headers=prefixed,
+        follow_redirects=False,
+    )
+    assert out.status_code == 303, out.text
+    cleared = out.headers["set-cookie"]
+    assert cleared.startswith(f'{HOST_COOKIE}=""') and "Max-Age=0" in cleared, cleared
+    assert "Path=/;" in cleared and "Secure" in cleared
+    assert remote.get("/console", headers=prefixed, follow_redirects=False).status_code == 303
 
 
 def test_no_page_keeps_data_in_browser_storage() -> None:

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pyotp
 import pytest
-import uvicorn
 
-from lawgate.api.app import create_app
 from lawgate.config import Settings
 from lawgate.staff.accounts import StaffAccount
+from tests.servers import free_port, serving
+
+__all__ = ["free_port"]
+"""Imported from here by older tests; it lives in tests.servers."""
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -32,32 +30,11 @@ CHROMIUM_ARGS = [
 ]
 
 
-def free_port() -> int:
-    """A port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def live_server(settings: Settings) -> Iterator[str]:
     """lawgate served by uvicorn in a thread; yields its base URL."""
-    port = free_port()
-    app = create_app(settings)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            httpx.get(f"{base}/openapi.json", timeout=1)
-            break
-        except httpx.TransportError:
-            time.sleep(0.05)
-    yield base
-    server.should_exit = True
-    thread.join(timeout=10)
-    app.state.engine.dispose()
+    with serving(settings) as base:
+        yield base
 
 
 @pytest.fixture

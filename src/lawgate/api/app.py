@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 
 from lawgate import __version__
-from lawgate.api import agency, errors, staff
+from lawgate.api import agency, errors, methods, staff
 from lawgate.api import log as public_log
 from lawgate.api.headers import SecurityHeaders
 from lawgate.auditlog import publish
@@ -112,6 +112,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.sessions = session_factory(engine)
     app.state.jobs = register(make_queue(settings), settings)  # routes enqueue exports here
     errors.install(app)
+    methods.install(app)
     app.add_middleware(SecurityHeaders)
     app.include_router(agency.router)
     app.include_router(staff.router)

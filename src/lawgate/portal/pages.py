@@ -114,6 +114,53 @@ def clear_cookie(
     response.delete_cookie(name, path=path, httponly=True, samesite="strict", secure=secure)
 
 
+HOST_PREFIX = "__Host-"
+"""Over https a cookie so named is Secure, Path=/ and host-only: no sibling host can plant it."""
+
+
+def _https(request: Request) -> bool:
+    """Whether the page was reached over https (directly or through a trusted proxy)."""
+    return request.url.scheme == "https"
+
+
+def cookie_name(request: Request, name: str) -> str:
+    """`__Host-` + name over https (ASVS 3.4.4); on http the plain name (browsers refuse it)."""
+    return HOST_PREFIX + name if _https(request) else name
+
+
+def _cookie_path(request: Request, path: str) -> str:
+    """A `__Host-` cookie must have Path=/; on http the cookie keeps its narrower path."""
+    return "/" if _https(request) else path
+
+
+def read_cookie(request: Request, name: str) -> str | None:
+    """The cookie under the name this scheme writes it with, never the other one."""
+    return request.cookies.get(cookie_name(request, name))
+
+
+def write_cookie(
+    request: Request,
+    response: Response,
+    name: str,
+    value: str,
+    max_age: int,
+    path: str,
+    secure: bool | None = None,
+) -> None:
+    """Set a session or login cookie: `__Host-`-prefixed, Secure and at Path=/ over https."""
+    secure = True if _https(request) else secure
+    where = _cookie_path(request, path)
+    set_cookie(request, response, cookie_name(request, name), value, max_age, where, secure)
+
+
+def forget_cookie(
+    request: Request, response: Response, name: str, path: str, secure: bool | None = None
+) -> None:
+    """Clear a cookie under the same name, path and attributes it was set with."""
+    secure = True if _https(request) else secure
+    clear_cookie(request, response, cookie_name(request, name), _cookie_path(request, path), secure)
+
+
 def login_csrf(request: Request, cookie: str) -> str:
     """A login form's CSRF token, kept in a cookie of its own (no session yet): reused or new."""
     token = request.cookies.get(cookie) or ""

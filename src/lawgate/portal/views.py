@@ -25,10 +25,12 @@ from lawgate.portal.pages import (
     STATIC,
     LoginRequiredError,
     PortalRoute,
-    clear_cookie,
+    cookie_name,
+    forget_cookie,
     login_csrf,
+    read_cookie,
     render,
-    set_cookie,
+    write_cookie,
 )
 from lawgate.portal.sessions import CSRF_FIELD, PortalSession
 from lawgate.store.base import utcnow
@@ -89,7 +91,7 @@ def text(form: FormData, name: str) -> str:
 
 def signed_in(db: Session, request: Request) -> PortalSession:
     """The officer's session, or a redirect to the login page."""
-    found = sessions.resume(db, request.cookies.get(SESSION_COOKIE))
+    found = sessions.resume(db, read_cookie(request, SESSION_COOKIE))
     if found is None:
         raise LoginRequiredError("sign in to the portal first")
     return found
@@ -106,10 +108,10 @@ def static(name: str) -> Response:
 
 def _login_form(request: Request, email: str, error: str | None, status: int) -> Response:
     """The login page, with a login CSRF token held in a cookie of its own (no session yet)."""
-    token = login_csrf(request, LOGIN_COOKIE)
+    token = login_csrf(request, cookie_name(request, LOGIN_COOKIE))
     context = {"csrf_token": token, "email": email, "error": error}
     response = render(request, "login.html", context, status)
-    set_cookie(request, response, LOGIN_COOKIE, token, LOGIN_COOKIE_AGE, "/portal/login")
+    write_cookie(request, response, LOGIN_COOKIE, token, LOGIN_COOKIE_AGE, "/portal/login")
     return response
 
 
@@ -117,7 +119,7 @@ def _login_form(request: Request, email: str, error: str | None, status: int) ->
 def login_page(request: Request) -> Response:
     """Email, password and authenticator code in one form."""
     with unit(request) as db:
-        if sessions.resume(db, request.cookies.get(SESSION_COOKIE)) is not None:
+        if sessions.resume(db, read_cookie(request, SESSION_COOKIE)) is not None:
             return RedirectResponse("/portal", status_code=303)
     return _login_form(request, "", None, 200)
 
@@ -125,7 +127,7 @@ def login_page(request: Request) -> Response:
 @router.post("/login")
 def login(request: Request, form: PostedForm) -> Response:
     """Check the credentials; failures are counted and logged even though the login fails."""
-    sessions.check_csrf(request.cookies.get(LOGIN_COOKIE), text(form, CSRF_FIELD))
+    sessions.check_csrf(read_cookie(request, LOGIN_COOKIE), text(form, CSRF_FIELD))
     email = text(form, "email")[:320]
     with unit(request) as db:
         try:
@@ -138,8 +140,8 @@ def login(request: Request, form: PostedForm) -> Response:
     if refused is not None:
         return _login_form(request, email, refused.message, refused.status)
     response = RedirectResponse("/portal", status_code=303)
-    set_cookie(request, response, SESSION_COOKIE, token, SESSION_AGE, "/portal")
-    clear_cookie(request, response, LOGIN_COOKIE, "/portal/login")
+    write_cookie(request, response, SESSION_COOKIE, token, SESSION_AGE, "/portal")
+    forget_cookie(request, response, LOGIN_COOKIE, "/portal/login")
     return response
 
 
@@ -149,9 +151,9 @@ def logout(request: Request, form: PostedForm) -> Response:
     with unit(request) as db:
         current = signed_in(db, request)
         sessions.check_csrf(current.csrf_token, text(form, CSRF_FIELD))
-        sessions.end(db, request.cookies.get(SESSION_COOKIE))
+        sessions.end(db, read_cookie(request, SESSION_COOKIE))
     response = RedirectResponse("/portal/login", status_code=303)
-    clear_cookie(request, response, SESSION_COOKIE, "/portal")
+    forget_cookie(request, response, SESSION_COOKIE, "/portal")
     return response
 
 

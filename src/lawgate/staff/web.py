@@ -18,9 +18,11 @@ from lawgate.errors import ForbiddenError, UnauthenticatedError
 from lawgate.portal.pages import (
     LoginRequiredError,
     PortalRoute,
-    clear_cookie,
+    cookie_name,
+    forget_cookie,
     login_csrf,
-    set_cookie,
+    read_cookie,
+    write_cookie,
 )
 from lawgate.staff import accounts, demo, sessions
 from lawgate.staff.roles import Role
@@ -50,11 +52,6 @@ class ConsoleRoute(PortalRoute):
 router = APIRouter(prefix=HOME, include_in_schema=False, route_class=ConsoleRoute)
 
 
-def _https(request: Request) -> bool:
-    """Console cookies are Secure whenever the console is reached over https."""
-    return request.url.scheme == "https"
-
-
 def safe_next(value: str | None) -> str:
     """Where to go after signing in: a console path of this site, never another site."""
     if not value or len(value) > MAX_NEXT or not value.isprintable() or "\\" in value:
@@ -70,7 +67,7 @@ def safe_next(value: str | None) -> str:
 def signed_in(request: Request) -> StaffSession:
     """The staff session of the request; GETs without one are sent to sign in, others get 401."""
     with transaction(request.app.state.sessions) as db:
-        found = sessions.resume(db, request.cookies.get(COOKIE))
+        found = sessions.resume(db, read_cookie(request, COOKIE))
     if found is not None:
         return found
     if request.method in ("GET", "HEAD"):
@@ -120,7 +117,7 @@ def _login_form(
     request: Request, email: str, next_path: str, error: str | None, status: int
 ) -> Response:
     """The login page, with a login CSRF token held in a cookie of its own (no session yet)."""
-    token = login_csrf(request, LOGIN_COOKIE)
+    token = login_csrf(request, cookie_name(request, LOGIN_COOKIE))
     context = {
         "csrf_token": token,
         "email": email,
@@ -129,9 +126,7 @@ def _login_form(
         "demo_file": _demo_file(request),
     }
     response = templates.TemplateResponse(request, "login.html", context, status_code=status)
-    set_cookie(
-        request, response, LOGIN_COOKIE, token, LOGIN_COOKIE_AGE, LOGIN_PATH, _https(request)
-    )
+    write_cookie(request, response, LOGIN_COOKIE, token, LOGIN_COOKIE_AGE, LOGIN_PATH, False)
     return response
 
 
@@ -139,7 +134,7 @@ def _login_form(
 def login_page(request: Request, next_path: Annotated[str, Query(alias="next")] = HOME) -> Response:
     """Email, password and authenticator code in one form; signed-in staff go straight on."""
     with transaction(request.app.state.sessions) as db:
-        if sessions.resume(db, request.cookies.get(COOKIE)) is not None:
+        if sessions.resume(db, read_cookie(request, COOKIE)) is not None:
             return RedirectResponse(safe_next(next_path), status_code=303)
     return _login_form(request, "", safe_next(next_path), None, 200)
 
@@ -154,7 +149,7 @@ def login(
     next_path: Annotated[str, Form(alias="next")] = HOME,
 ) -> Response:
     """Check the credentials; failures are counted and logged even though the login fails."""
-    credentials.check_csrf(request.cookies.get(LOGIN_COOKIE), csrf_token)
+    credentials.check_csrf(read_cookie(request, LOGIN_COOKIE), csrf_token)
     email, target = email[:320], safe_next(next_path)
     refused: LoginRefusedError | None = None
     with transaction(request.app.state.sessions) as db:
@@ -167,8 +162,8 @@ def login(
     if refused is not None:
         return _login_form(request, email, target, refused.message, refused.status)
     response = RedirectResponse(target, status_code=303)
-    set_cookie(request, response, COOKIE, token, SESSION_AGE, "/", _https(request))
-    clear_cookie(request, response, LOGIN_COOKIE, LOGIN_PATH, _https(request))
+    write_cookie(request, response, COOKIE, token, SESSION_AGE, "/", False)
+    forget_cookie(request, response, LOGIN_COOKIE, LOGIN_PATH, False)
     return response
 
 
@@ -177,7 +172,7 @@ def logout(request: Request, me: SignedIn, csrf_token: Annotated[str, Form()] = 
     """End the session; the cookie's token opens nothing afterwards."""
     checked_form(request, me, csrf_token)
     with transaction(request.app.state.sessions) as db:
-        sessions.end(db, request.cookies.get(COOKIE))
+        sessions.end(db, read_cookie(request, COOKIE))
     response = RedirectResponse(LOGIN_PATH, status_code=303)
-    clear_cookie(request, response, COOKIE, "/", _https(request))
+    forget_cookie(request, response, COOKIE, "/", False)
     return response
