@@ -20,7 +20,7 @@ from lawgate.auditlog.models import AuditEntryRow
 from lawgate.config import Settings
 from lawgate.staff.demo import seed_demo_staff
 from lawgate.staff.roles import may_decide_escalated
-from lawgate.staff.web import COOKIE, SignedIn, checked_form, require_role
+from lawgate.staff.web import COOKIE, REFUSED_EVENT, SignedIn, checked_form, require_role
 from tests.conftest import StaffFactory
 from tests.factories import CSRF_FIELD, console_login
 
@@ -39,7 +39,7 @@ async def probe_post(request: Request, me: SignedIn) -> dict[str, bool]:
     """A form only senior counsel may post."""
     token = (await request.form()).get("csrf_token")
     checked_form(request, me, token if isinstance(token, str) else None)
-    require_role(me, may_decide_escalated, "decide escalated cases")
+    require_role(request, me, may_decide_escalated, "decide escalated cases")
     return {"done": True}
 
 
@@ -172,6 +172,26 @@ def test_console_forms_need_the_session_token_and_the_role(
     console_login(console, counsel.email, password, secret)
     token = console.get("/console/probe").json()["csrf"]
     assert console.post("/console/probe", data={"csrf_token": token}).json() == {"done": True}
+
+
+def test_a_signed_in_members_refused_actions_are_audited(
+    console: TestClient, staff_member: StaffFactory, session: Session
+) -> None:
+    """ASVS 7.2.2: a forged form and a role refusal each leave an entry naming who and what."""
+    reviewer, password, secret = staff_member("reviewer")
+    console_login(console, reviewer.email, password, secret)
+    token = console.get("/console/probe").json()["csrf"]
+    assert console.post("/console/probe", data={"csrf_token": "forged"}).status_code == 403
+    assert console.post("/console/probe", data={"csrf_token": token}).status_code == 403
+    anonymous = TestClient(console.app, client=("127.0.0.1", 50126))
+    assert anonymous.post("/console/probe", data={"csrf_token": "x"}).status_code == 401
+    entries = staff_events(session, REFUSED_EVENT)
+    assert [(e["actor"], e["subject"], e["details"]["field"]) for e in entries] == [
+        (reviewer.email, "/console/probe", "csrf_token"),
+        (reviewer.email, "/console/probe", "role"),
+    ]
+    assert "only senior counsel may decide escalated cases" in entries[1]["details"]["reason"]
+    assert all(e["details"]["method"] == "POST" for e in entries)
 
 
 def test_logout_needs_the_token_and_ends_the_session(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, ClassVar
@@ -10,11 +11,13 @@ from urllib.parse import urlencode, urlsplit
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import SQLAlchemyError
 
 from lawgate import credentials
+from lawgate.auditlog import log
 from lawgate.config import Settings
 from lawgate.credentials import LoginRefusedError
-from lawgate.errors import ForbiddenError, UnauthenticatedError
+from lawgate.errors import ForbiddenError, LawgateError, UnauthenticatedError
 from lawgate.portal.pages import (
     LoginRequiredError,
     PortalRoute,
@@ -29,6 +32,7 @@ from lawgate.staff.roles import Role
 from lawgate.staff.sessions import StaffSession as StaffSession
 from lawgate.store.session import transaction
 
+LOGGER = logging.getLogger("lawgate.console")
 COOKIE = "lawgate_console"
 LOGIN_COOKIE = "lawgate_console_login"
 LOGIN_PATH = "/console/login"
@@ -80,27 +84,49 @@ def signed_in(request: Request) -> StaffSession:
 SignedIn = Annotated[StaffSession, Depends(signed_in)]
 
 
-def require_role(staff_session: StaffSession, predicate: Callable[[Role], bool], what: str) -> None:
-    """Refuse what the signed-in role may not do, naming the roles that may."""
+REFUSED_EVENT = "console:access:refused"
+
+
+def _audit_refusal(request: Request, staff_session: StaffSession, refusal: ForbiddenError) -> None:
+    """Log a signed-in member's refused action in its own transaction (ASVS 7.2.2).
+
+    Only refusals of a signed-in session are logged: anonymous callers cannot grow the log.
+    """
+    details = {"method": request.method, "field": refusal.field or "", "reason": refusal.message}
+    try:
+        with transaction(request.app.state.sessions) as db:
+            log.append(db, REFUSED_EVENT, staff_session.account.email, request.url.path, details)
+    except (LawgateError, SQLAlchemyError):  # the refusal stands; the server log says why
+        LOGGER.exception("could not log a refused console action on %s", request.url.path)
+
+
+def require_role(
+    request: Request, staff_session: StaffSession, predicate: Callable[[Role], bool], what: str
+) -> None:
+    """Refuse (and log) what the signed-in role may not do, naming the roles that may."""
     role = staff_session.account.role
     if predicate(role):
         return
     allowed = " or ".join(r.value.replace("_", " ") for r in Role if predicate(r)) or "nobody"
-    raise ForbiddenError(
+    refusal = ForbiddenError(
         f"only {allowed} may {what}; you are signed in as {role.value.replace('_', ' ')}", "role"
     )
+    _audit_refusal(request, staff_session, refusal)
+    raise refusal
 
 
 def checked_form(
     request: Request, staff_session: StaffSession, form_csrf: str | None
 ) -> StaffSession:
-    """Refuse a console form post without this session's CSRF token (field `csrf_token`).
+    """Refuse (and log) a console form post without this session's CSRF token.
 
-    The request is in the signature so checks can join without changing callers; the origin
-    of console posts is checked by the console router itself (web.views.same_origin).
+    The origin of console posts is checked by the console router itself (web.views.same_origin).
     """
-    del request
-    credentials.check_csrf(staff_session.csrf_token, form_csrf)
+    try:
+        credentials.check_csrf(staff_session.csrf_token, form_csrf)
+    except ForbiddenError as refusal:
+        _audit_refusal(request, staff_session, refusal)
+        raise
     return staff_session
 
 

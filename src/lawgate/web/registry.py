@@ -58,7 +58,7 @@ def unlock(
 ) -> RedirectResponse:
     """End an officer's lockout (admins, after confirming who the officer is); audited."""
     checked_form(request, me, csrf_token)
-    require_role(me, may_administer, "unlock officers")
+    require_role(request, me, may_administer, "unlock officers")
     with committed(request) as db:
         officer = accounts.unlock(db, email, me.account.actor)
     return RedirectResponse(f"/console/agencies#{officer.agency_id}", status_code=303)

@@ -130,7 +130,7 @@ def _check_producible(db: sa.orm.Session, request_id: str) -> None:
 @router.post("/console/requests/{request_id}/produce")
 def produce(request: Request, request_id: str, me: SignedIn, _form: Posted) -> Response:
     """Queue the sealed package's production; the page shows its download once it is sealed."""
-    require_role(me, may_review, "produce packages")
+    require_role(request, me, may_review, "produce packages")
 
     def work(db: sa.orm.Session) -> None:
         _check_producible(db, request_id)
@@ -156,7 +156,7 @@ def production_fragment(request: Request, request_id: str, me: SignedIn) -> Resp
 @router.get("/console/requests/{request_id}/package")
 def download(request: Request, request_id: str, me: SignedIn) -> FileResponse:
     """The sealed package (encrypted to the agency), for staff to hand over; audited."""
-    require_role(me, may_review, "download packages")
+    require_role(request, me, may_review, "download packages")
     settings: Settings = request.app.state.settings
     with committed(request) as db:
         package = delivery.staff_copy(db, request_id, settings.home, me.account.actor)
@@ -172,7 +172,7 @@ def download(request: Request, request_id: str, me: SignedIn) -> FileResponse:
 @router.post("/console/requests/{request_id}/deliver")
 def deliver(request: Request, request_id: str, me: SignedIn, form: Posted) -> Response:
     """Record that the package was handed over outside the API (the API's download does it too)."""
-    require_role(me, may_review, "deliver packages")
+    require_role(request, me, may_review, "deliver packages")
     settings: Settings = request.app.state.settings
     how = str(form.get("how", "")).strip() or "by hand"
     return _act(
@@ -187,7 +187,7 @@ def deliver(request: Request, request_id: str, me: SignedIn, form: Posted) -> Re
 @router.post("/console/requests/{request_id}/close")
 def close(request: Request, request_id: str, me: SignedIn, _form: Posted) -> Response:
     """Close the case; each affected user's notice is made now (held while a gag runs)."""
-    require_role(me, may_review, "close cases")
+    require_role(request, me, may_review, "close cases")
     settings: Settings = request.app.state.settings
 
     def work(db: sa.orm.Session) -> None:

@@ -182,7 +182,7 @@ def add_callback(
 ) -> RedirectResponse:
     """Record a call to the registry's number from the case page, then show the case again."""
     checked_form(request, me, csrf_token)
-    require_role(me, may_review, "record call-backs")
+    require_role(request, me, may_review, "record call-backs")
     call = callbacks.Call(
         number_called=number_called,
         outcome=call_outcome(outcome),
