@@ -13,7 +13,6 @@ import hashlib
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,6 +25,8 @@ from lawgate.production import prefetch
 
 BATCH_ROWS = 5_000
 PSEUDONYM_PREFIX = "P-"
+REMEMBERED = 65_536
+"""Pseudonyms kept per key domain, so repeated values are hashed once; bounded for memory."""
 
 OnRead = Callable[[str, int, bool], None]
 """Called once per table read: collection, rows read, whether the read completed."""
@@ -40,19 +41,41 @@ class Pseudonyms:
         secret = key if key is not None else secrets.token_bytes(32)
         self._keyed = hashlib.blake2b(key=secret, digest_size=10)
         self._domains: dict[str, Any] = {}
-        self.of = lru_cache(maxsize=65_536)(self._compute)
+        self._seen: dict[str, dict[object, str]] = {}
 
-    def _compute(self, domain: str, value: object) -> str | None:
-        """The same value of the same key always gets the same pseudonym in one package."""
-        if value is None:
-            return None
+    def _base(self, domain: str) -> Any:
+        """The keyed hash state with the domain absorbed, made once per domain."""
         base = self._domains.get(domain)
         if base is None:
             base = self._domains[domain] = self._keyed.copy()
             base.update(domain.encode() + b"\x00")
-        digest = base.copy()
-        digest.update(str(value).encode())
-        return PSEUDONYM_PREFIX + digest.hexdigest()
+        return base
+
+    def of(self, domain: str, value: object) -> str | None:
+        """The same value of the same key always gets the same pseudonym in one package."""
+        return self.column(domain, (value,))[0]
+
+    def column(self, domain: str, values: Iterable[object]) -> list[str | None]:
+        """Pseudonyms of a column's values, in one loop (a million-row table calls this per batch).
+
+        Values seen before in this package are remembered (up to ``REMEMBERED`` per domain), so a
+        buyer with many orders is hashed once.
+        """
+        base, seen = self._base(domain), self._seen.setdefault(domain, {})
+        found: list[str | None] = []
+        for value in values:
+            if value is None:
+                found.append(None)
+                continue
+            pseudonym = seen.get(value)
+            if pseudonym is None:
+                digest = base.copy()
+                digest.update(str(value).encode())
+                pseudonym = PSEUDONYM_PREFIX + digest.hexdigest()
+                if len(seen) < REMEMBERED:
+                    seen[value] = pseudonym
+            found.append(pseudonym)
+        return found
 
 
 Columns = list[Sequence[object]]
@@ -86,20 +109,24 @@ def _step(
 ) -> ColumnStep | None:
     """How one column's values are released (None: as they are)."""
     column = table.columns[index]
-    of = functools.partial(pseudonyms.of, column.domain)
     if column.treatment is Treatment.CLEAR:
         return None
+    hidden = functools.partial(pseudonyms.column, column.domain)
     if column.treatment is Treatment.PSEUDONYM:
-        return lambda cols: list(map(of, cols[index]))
+        return lambda cols: list(hidden(cols[index]))
     if column.treatment is Treatment.ACCOUNT:
         visible = targets if show_accounts else frozenset()
-        return lambda cols: [v if v in visible else of(v) for v in cols[index]]
+        return lambda cols: _keep_where([v in visible for v in cols[index]], cols[index], hidden)
     flags = owned_at[index]
+    return lambda cols: _keep_where([bool(f) for f in cols[flags]], cols[index], hidden)
 
-    def owned(cols: Columns) -> list[object]:
-        return [v if mine else of(v) for v, mine in zip(cols[index], cols[flags], strict=True)]
 
-    return owned
+def _keep_where(
+    keep: list[bool], values: Sequence[object], hidden: Callable[[Iterable[object]], list[Any]]
+) -> list[object]:
+    """Values in clear where `keep` says so, pseudonyms elsewhere (hashed in one column call)."""
+    pseudonyms = iter(hidden(v for v, clear in zip(values, keep, strict=True) if not clear))
+    return [v if clear else next(pseudonyms) for v, clear in zip(values, keep, strict=True)]
 
 
 def minimiser(
