@@ -1,10 +1,13 @@
 """A bounded load test on loopback: agencies submit signed requests and poll their status.
 
 Usage: .venv/bin/python bench/load.py [--submit-rate 20] [--poll-rate 100] [--duration 60]
-       [--baseline-duration 20] [--agencies 4] [--json FILE]
+       [--baseline-duration 20] [--agencies 4] [--workers 1] [--json FILE]
+       [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/lawgate_bench_load]
 
-1. Makes a temporary store, registers the agencies with Ed25519 API keys, and starts a real
-   `lawgate serve --no-demo --no-worker` on a free 127.0.0.1 port (its log goes to a file there).
+1. Makes a fresh store (a temporary SQLite file, or the --database-url PostgreSQL database,
+   dropped and re-created), registers the agencies with Ed25519 API keys, and starts a real
+   `lawgate serve --no-demo --no-worker --workers N` on a free 127.0.0.1 port (its log goes to a
+   file in the temporary directory).
 2. Baseline: `GET /log/checkpoint` (unsigned, one small read) at the same total rate as the load.
 3. Load: signed `POST /api/v1/requests` and signed `GET /api/v1/requests/{id}` (a random request of
    the polling agency), each at a fixed rate.
@@ -20,88 +23,39 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import json
-import os
 import random
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from load_setup import (
+    LoadAgency,
+    check_database_url,
+    free_port,
+    fresh_store_url,
+    make_agencies,
+    prepare_store,
+    served,
+)
 
+from auditlog import ADMIN_URL
 from lawgate.client import SignatureAuth
-from lawgate.config import Settings, sqlite_url
-from lawgate.demo.samples import warrant_request
-from lawgate.domain import Agency
-from lawgate.intake import keys
-from lawgate.intake import services as intake
-from lawgate.store.session import session_factory, transaction
 
-HOST = "127.0.0.1"
 MAX_IN_FLIGHT = 2000
 """Calls outstanding at once before the generator counts new ones as dropped (overload)."""
 TIMEOUT = 10.0
 """Seconds a call may take in all (pool wait, connect, send, answer) before it counts as failed."""
 SEED_REQUESTS = 3
 """Requests each agency submits before the clock starts, so the first polls find something."""
-
-
-@dataclass(frozen=True)
-class LoadAgency:
-    """One agency of the run: its id, its mail domain and its API key."""
-
-    id: str
-    domain: str
-    key: Ed25519PrivateKey
-
-    @property
-    def key_id(self) -> str:
-        """The key id registered for the agency."""
-        return f"{self.id}-load"
-
-    def record(self) -> Agency:
-        """The registry record."""
-        return Agency.model_validate(
-            {
-                "id": self.id,
-                "name": f"Load Test Police {self.id[-2:]}",
-                "country": "US",
-                "kind": "police",
-                "level": "federal",
-                "domains": [self.domain],
-                "callback_phone": "+1 212 384 1000",
-            }
-        )
-
-    def request(self, number: int) -> dict[str, Any]:
-        """A valid request from this agency, with its own case reference."""
-        body = warrant_request(agency_id=self.id, case_reference=f"LOAD-{number:06d}")
-        body["officer"]["email"] = f"officer@{self.domain}"
-        return body
-
-
-def make_agencies(count: int) -> list[LoadAgency]:
-    """Agencies with keys fixed by their ids, so runs are reproducible."""
-    made = []
-    for number in range(1, count + 1):
-        agency_id = f"us-load-test-{number:02d}"
-        secret = hashlib.sha256(agency_id.encode()).digest()
-        made.append(
-            LoadAgency(agency_id, f"load{number}.gov", Ed25519PrivateKey.from_private_bytes(secret))
-        )
-    return made
 
 
 @dataclass
@@ -147,83 +101,6 @@ class Phase:
 
 
 Call = Callable[[httpx.AsyncClient], Awaitable[httpx.Response]]
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def prepare_store(home: Path, agencies: list[LoadAgency]) -> Settings:
-    """A migrated store in `home` with the agencies and their keys registered."""
-    from lawgate import boot
-
-    settings = Settings(
-        home=home,
-        database_url=sqlite_url(home / "lawgate.sqlite"),
-        marketplace_url=sqlite_url(home / "marketplace.sqlite"),
-    )
-    engine = boot.open_store(settings)
-    with transaction(session_factory(engine)) as session:
-        for agency in agencies:
-            intake.register_agency(session, agency.record(), "bench:load")
-            raw = agency.key.public_key().public_bytes_raw()
-            keys.add_key(session, agency.id, agency.key_id, raw, "bench:load")
-    engine.dispose()
-    return settings
-
-
-def lawgate_command() -> list[str]:
-    """The `lawgate` entry point of this interpreter's environment."""
-    script = Path(sys.executable).with_name("lawgate")
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-c", "from lawgate.cli import app; app()"]
-
-
-@contextmanager
-def served(home: Path, port: int) -> Iterator[str]:
-    """`lawgate serve` on loopback for the run; stopped (by its own pid) whatever happens."""
-    env = {
-        **os.environ,
-        "LAWGATE_HOME": str(home),
-        "LAWGATE_HOST": HOST,
-        "LAWGATE_PORT": str(port),
-        "LAWGATE_RATE_LIMIT_PER_HOUR": "1000000",
-    }
-    env.pop("LAWGATE_DATABASE_URL", None)
-    env.pop("LAWGATE_JOBS_URL", None)
-    log = (home / "serve.log").open("wb")
-    command = [*lawgate_command(), "serve", "--no-demo", "--no-worker"]
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://{HOST}:{port}"
-    try:
-        wait_until_up(base, server, home / "serve.log")
-        yield base
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
-
-
-def wait_until_up(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    """Wait for the server to answer, or stop with its log if it died or never came up."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"lawgate serve exited with {server.returncode}:\n{log.read_text()[-2000:]}")
-        try:
-            httpx.get(f"{base}/openapi.json", timeout=1)
-            return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    sys.exit(f"lawgate serve did not answer within 60 s:\n{log.read_text()[-2000:]}")
 
 
 class Generator:
@@ -446,7 +323,21 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--keep", action="store_true", help="keep the temporary store and log")
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL database named lawgate_bench_* as the store (dropped and re-created); "
+        "default: a temporary SQLite file",
+    )
+    parser.add_argument(
+        "--admin-url", default=ADMIN_URL, help="PostgreSQL URL that may drop and create databases"
+    )
+    parser.add_argument("--workers", type=int, default=1, help="`lawgate serve` worker processes")
     options = parser.parse_args(argv)
+    why = check_database_url(options.database_url)
+    if why:
+        parser.error(why)
+    if not 1 <= options.workers <= 32:
+        parser.error("--workers must be within 1..32")
     if options.duration <= 0 or options.duration > 3600 or options.baseline_duration > 3600:
         parser.error("--duration and --baseline-duration must be within (0, 3600] s")
     if options.agencies < 1:
@@ -460,10 +351,11 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the server is stopped too
     home = Path(tempfile.mkdtemp(prefix="lawgate-load-"))
     try:
-        prepare_store(home, make_agencies(options.agencies))
-        port = free_port()
-        with served(home, port) as base:
-            print(f"lawgate serve on {base} (store {home})")
+        url = fresh_store_url(home, options.database_url, options.admin_url)
+        settings = prepare_store(home, make_agencies(options.agencies), url)
+        with served(settings, free_port(), options.workers) as base:
+            store = url.rsplit("/", 1)[-1] if options.database_url else "SQLite"
+            print(f"lawgate serve on {base}, {options.workers} worker(s), store {store} ({home})")
             baseline, load = asyncio.run(load_test(base, options))
         figures = report(baseline, load, options)
     finally:

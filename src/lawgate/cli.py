@@ -60,6 +60,7 @@ app.add_typer(report_commands.app, name="report")
 app.command("worker")(jobs_commands.worker_command)
 out = Console()
 err = Console(stderr=True)
+MAX_SERVE_WORKERS = 32
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -146,10 +147,20 @@ def serve(
             "no with LAWGATE_JOBS_URL (run `lawgate worker` there)",
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=MAX_SERVE_WORKERS,
+            help="HTTP worker processes (uvicorn); more than one pays off on PostgreSQL, "
+            "where writers do not queue behind one lock as they do on SQLite",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the API and the console; the first start on the embedded default seeds a demo."""
     import uvicorn
 
+    from lawgate import serving
     from lawgate.api.app import create_app
     from lawgate.jobs import worker as jobs_worker
     from lawgate.jobs.queue import describe
@@ -165,6 +176,7 @@ def serve(
     out.print(
         f"lawgate is serving the console at [bold]http://{where_host}:{where_port}/console[/]"
         f" (API docs at http://{where_host}:{where_port}/docs)"
+        + (f" with {workers} worker processes" if workers > 1 else "")
     )
     jobs = None
     if worker if worker is not None else settings.jobs_url is None:
@@ -172,7 +184,18 @@ def serve(
             jobs = jobs_worker.start_in_thread(settings)
         out.print(f"background jobs run here: {describe(jobs.tasks.huey)}", soft_wrap=True)
     try:
-        uvicorn.run(application, host=where_host, port=where_port, log_level="info")
+        if workers == 1:
+            uvicorn.run(application, host=where_host, port=where_port, log_level="info")
+        else:  # each process builds its own app (and engine) from the same environment
+            uvicorn.run(
+                serving.APP,
+                factory=True,
+                workers=workers,
+                http=serving.HTTP,
+                host=where_host,
+                port=where_port,
+                log_level="info",
+            )
     finally:
         if jobs is not None:
             jobs.stop()

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import threading
+import time
+import weakref
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -27,7 +30,7 @@ from http_message_signatures import (
     VerifyResult,
     algorithms,
 )
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -47,6 +50,8 @@ MAX_AGE = dt.timedelta(seconds=300)
 CLOCK_SKEW = dt.timedelta(seconds=30)
 NONCE_MEMORY = MAX_AGE + 2 * CLOCK_SKEW
 """A nonce is remembered as long as any signature carrying it could still be accepted."""
+NONCE_PRUNE_EVERY = dt.timedelta(seconds=30)
+"""How often each process deletes expired nonces; keeping them longer only costs a little space."""
 NONCE_MIN, NONCE_MAX = 16, 128
 REFUSED_EVENT = "api:signature:refused"
 SUBJECT_MAX = 200
@@ -108,6 +113,7 @@ def header(headers: Mapping[str, str], name: str) -> str | None:
 
 def verify_request(factory: sessionmaker[Session], message: HttpMessage) -> Caller:
     """The agency that signed this call, or 401 naming why not; every refusal is audited."""
+    _forget_old_nonces(factory, utcnow())
     try:
         with transaction(factory) as session:
             return _verified(session, message)
@@ -286,16 +292,42 @@ def check_digest(message: HttpMessage) -> None:
 
 
 def _remember_nonce(session: Session, key_id: str, nonce: str, now: dt.datetime) -> None:
-    """Store the nonce, forgetting those too old to matter; a nonce seen before is a replay."""
-    session.execute(delete(NonceRow).where(NonceRow.seen_at < now - NONCE_MEMORY))
-    replay = RefusedError("replayed", f"nonce {nonce!r} was already used: the call is a replay")
-    if session.get(NonceRow, nonce) is not None:
-        raise replay
-    session.add(NonceRow(nonce=nonce, key_id=key_id, seen_at=now))
+    """One INSERT; the primary key refuses a nonce seen before (a replay), even one racing us."""
     try:
-        session.flush()
-    except IntegrityError as exc:  # the same nonce arrived twice at once
-        raise replay from exc
+        session.execute(insert(NonceRow).values(nonce=nonce, key_id=key_id, seen_at=now))
+    except IntegrityError as exc:
+        raise RefusedError(
+            "replayed", f"nonce {nonce!r} was already used: the call is a replay"
+        ) from exc
+
+
+class _NoncePruning:
+    """When each store's old nonces are next deleted: pruning on every call made calls queue."""
+
+    def __init__(self) -> None:
+        self._due: weakref.WeakKeyDictionary[sessionmaker[Session], float] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._lock = threading.Lock()
+
+    def claim(self, factory: sessionmaker[Session]) -> bool:
+        """True for the one caller in this process that should prune now (the first one does)."""
+        moment = time.monotonic()
+        with self._lock:
+            if self._due.get(factory, moment) > moment:
+                return False
+            self._due[factory] = moment + NONCE_PRUNE_EVERY.total_seconds()
+            return True
+
+
+_pruning = _NoncePruning()
+
+
+def _forget_old_nonces(factory: sessionmaker[Session], now: dt.datetime) -> None:
+    """Delete nonces too old to matter, in a short transaction of its own, when it is due."""
+    if _pruning.claim(factory):
+        with transaction(factory) as session:
+            session.execute(delete(NonceRow).where(NonceRow.seen_at < now - NONCE_MEMORY))
 
 
 def _audit_refusal(
