@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from lawgate import __version__
 from lawgate.api import agency, errors, methods, staff
 from lawgate.api import log as public_log
+from lawgate.api.admission import Admission
 from lawgate.api.headers import SecurityHeaders
 from lawgate.auditlog import publish
 from lawgate.config import Settings
@@ -113,6 +114,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.jobs = register(make_queue(settings), settings)  # routes enqueue exports here
     errors.install(app)
     methods.install(app)
+    app.add_middleware(Admission)  # inside the headers: a busy 503 gets them too
     app.add_middleware(SecurityHeaders)
     app.include_router(agency.router)
     app.include_router(staff.router)

@@ -32,9 +32,12 @@ async def _validation(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body([describe(e) for e in exc.errors()]), status_code=422)
 
 
+CONSOLE = "/console"
+
+
 def wants_page(request: Request) -> bool:
     """Console pages answer errors with a page a person can read, not JSON."""
-    return request.url.path.startswith("/console")
+    return request.url.path.startswith(CONSOLE)
 
 
 def error_page(status: int, message: str, headers: dict[str, str] | None = None) -> HTMLResponse:
@@ -90,9 +93,14 @@ async def _store_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SQLAlchemyError)
     if not _is_busy(exc):
         return await _unexpected(request, exc)
+    return busy_answer(request.url.path)
+
+
+def busy_answer(path: str) -> Response:
+    """503 with Retry-After, as a page on the console and as lawgate's error body elsewhere."""
     message = "the service is busy; nothing was stored; retry shortly"
     headers = {"Retry-After": str(BUSY_SECONDS)}
-    if wants_page(request):
+    if path.startswith(CONSOLE):
         return error_page(503, message, headers)
     return JSONResponse(
         error_body([{"field": "", "message": message}]), status_code=503, headers=headers

@@ -14,6 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from lawgate.errors import ConfigError
 
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+POOL_SIZE, POOL_OVERFLOW = 5, 10
+CONNECTIONS = POOL_SIZE + POOL_OVERFLOW
+"""Connections one engine opens at most (SQLAlchemy's defaults, made explicit for admission)."""
 
 
 def make_engine(url: str) -> Engine:
@@ -28,13 +31,14 @@ def make_engine(url: str) -> Engine:
             f"database backend {backend!r} is not supported; use sqlite or postgresql"
         )
     if backend == "sqlite":
-        return _sqlite_engine(url)
-    return create_engine(url, pool_pre_ping=True)
+        return _sqlite_engine(url, in_memory=parsed.database in (None, "", ":memory:"))
+    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
 
 
-def _sqlite_engine(url: str) -> Engine:
+def _sqlite_engine(url: str, in_memory: bool = False) -> Engine:
     """SQLite with WAL, foreign keys, and BEGIN IMMEDIATE so writers queue instead of failing."""
-    engine = create_engine(url, connect_args={"timeout": 30})
+    sizes = {} if in_memory else {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
+    engine = create_engine(url, connect_args={"timeout": 30}, **sizes)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
