@@ -85,35 +85,6 @@ def secure_cookies(request: Request) -> bool:
     return (request.url.hostname or "") not in LOCAL_HOSTS
 
 
-def set_cookie(
-    request: Request,
-    response: Response,
-    name: str,
-    value: str,
-    max_age: int,
-    path: str,
-    secure: bool | None = None,
-) -> None:
-    """An HttpOnly, SameSite=Strict cookie that scripts cannot read and other sites cannot send."""
-    response.set_cookie(
-        name,
-        value,
-        max_age=max_age,
-        path=path,
-        httponly=True,
-        samesite="strict",
-        secure=secure_cookies(request) if secure is None else secure,
-    )
-
-
-def clear_cookie(
-    request: Request, response: Response, name: str, path: str, secure: bool | None = None
-) -> None:
-    """Tell the browser to forget a cookie, with the same attributes it was set with."""
-    secure = secure_cookies(request) if secure is None else secure
-    response.delete_cookie(name, path=path, httponly=True, samesite="strict", secure=secure)
-
-
 HOST_PREFIX = "__Host-"
 """Over https a cookie so named is Secure, Path=/ and host-only: no sibling host can plant it."""
 
@@ -147,18 +118,40 @@ def write_cookie(
     path: str,
     secure: bool | None = None,
 ) -> None:
-    """Set a session or login cookie: `__Host-`-prefixed, Secure and at Path=/ over https."""
-    secure = True if _https(request) else secure
-    where = _cookie_path(request, path)
-    set_cookie(request, response, cookie_name(request, name), value, max_age, where, secure)
+    """An HttpOnly, SameSite=Strict cookie that scripts cannot read and other sites cannot send.
+
+    Over https it is `__Host-`-prefixed, Secure and at Path=/; on http Secure follows `secure`
+    (by default: everywhere but this machine).
+    """
+    response.set_cookie(
+        cookie_name(request, name),
+        value,
+        max_age=max_age,
+        path=_cookie_path(request, path),
+        httponly=True,
+        samesite="strict",
+        secure=_secure(request, secure),
+    )
 
 
 def forget_cookie(
     request: Request, response: Response, name: str, path: str, secure: bool | None = None
 ) -> None:
     """Clear a cookie under the same name, path and attributes it was set with."""
-    secure = True if _https(request) else secure
-    clear_cookie(request, response, cookie_name(request, name), _cookie_path(request, path), secure)
+    response.delete_cookie(
+        cookie_name(request, name),
+        path=_cookie_path(request, path),
+        httponly=True,
+        samesite="strict",
+        secure=_secure(request, secure),
+    )
+
+
+def _secure(request: Request, asked: bool | None) -> bool:
+    """Always Secure over https; on http as asked, or everywhere but this machine."""
+    if _https(request):
+        return True
+    return secure_cookies(request) if asked is None else asked
 
 
 def login_csrf(request: Request, cookie: str) -> str:
