@@ -89,16 +89,21 @@ def drop_pg_database(url: str) -> None:
     admin.dispose()
 
 
+def migrated_pg_database(prefix: str) -> Iterator[str]:
+    """A PostgreSQL database of our own at the newest revision, dropped afterwards."""
+    url = create_pg_database(prefix)
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    yield url
+    drop_pg_database(url)
+
+
 @pytest.fixture(scope="session")
 def template_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A migrated database made once per run: a SQLite file to copy, or a PostgreSQL database."""
     if BACKEND == "postgresql":
-        url = create_pg_database("lawgate_test")
-        engine = make_engine(url)
-        migrate.upgrade(engine)
-        engine.dispose()
-        yield url
-        drop_pg_database(url)
+        yield from migrated_pg_database("lawgate_test")
         return
     path = tmp_path_factory.mktemp("template") / "lawgate.sqlite"
     engine = make_engine(sqlite_url(path))
@@ -117,15 +122,20 @@ def _empty_postgres(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture
-def db_url(template_store: str, tmp_path: Path) -> str:
-    """A clean, migrated store for one test."""
+def clean_store(template_store: str, folder: Path) -> str:
+    """A clean migrated store: the suite's template emptied (PostgreSQL) or copied into folder."""
     if BACKEND == "postgresql":
         _empty_postgres(template_store)
         return template_store
-    path = tmp_path / "lawgate.sqlite"
+    path = folder / "lawgate.sqlite"
     shutil.copyfile(template_store, path)
     return sqlite_url(path)
+
+
+@pytest.fixture
+def db_url(template_store: str, tmp_path: Path) -> str:
+    """A clean, migrated store for one test."""
+    return clean_store(template_store, tmp_path)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +21,7 @@ from lawgate.intake import signatures
 from lawgate.staff import tokens
 from lawgate.staff.accounts import create_staff
 from lawgate.store.session import session_factory
-from tests.conftest import BACKEND, STAFF_PASSWORD, _empty_postgres
+from tests.conftest import STAFF_PASSWORD, clean_store
 from tests.factories import (
     FBI,
     SECOND_EMAIL,
@@ -101,16 +100,6 @@ def agency_auth(agency_id: str = FBI["id"]) -> SignedRequests:
     return SignedRequests(agency_key(agency_id), agency_key_id(agency_id))
 
 
-def module_store(template_store: str, home: Path) -> str:
-    """A clean migrated store for one test module (the suite's template, copied or emptied)."""
-    if BACKEND == "postgresql":
-        _empty_postgres(template_store)
-        return template_store
-    path = home / "lawgate.sqlite"
-    shutil.copyfile(template_store, path)
-    return sqlite_url(path)
-
-
 def seed(database_url: str) -> None:
     """The FBI with its test key, and the two reviewers whose tokens STAFF and SECOND carry."""
     plain = create_engine(database_url)
@@ -128,7 +117,7 @@ def seed(database_url: str) -> None:
 def fuzz_server(template_store: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One real server on loopback for a whole module, so the fuzz budget goes on requests."""
     home = tmp_path_factory.mktemp("fuzz")
-    url = module_store(template_store, home)
+    url = clean_store(template_store, home)
     seed(url)
     settings = Settings(
         home=home, database_url=url, marketplace_url=sqlite_url(home / "marketplace.sqlite")

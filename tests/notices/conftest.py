@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -24,6 +24,7 @@ from lawgate.store.session import session_factory
 from tests.demo.conftest import built
 from tests.demo.helpers import Built
 from tests.factories import FBI, request_body, rule
+from tests.servers import free_port
 
 __all__ = ["built"]
 
@@ -96,19 +97,21 @@ class Sink:
         return "250 OK"
 
 
-def free_port() -> int:
-    """A local port nothing listens on (bound and released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+@contextmanager
+def running_sink() -> Iterator[tuple[Sink, str]]:
+    """An SMTP sink on a free local port (no STARTTLS offered), and its plain smtp:// URL."""
+    sink = Sink()
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield sink, f"smtp://127.0.0.1:{port}"
+    finally:
+        controller.stop()
 
 
 @pytest.fixture
 def smtp_sink() -> Iterator[tuple[Sink, str]]:
     """A running SMTP sink and its smtp:// URL."""
-    sink = Sink()
-    port = free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield sink, f"smtp://127.0.0.1:{port}?tls=off"  # a local sink without TLS: opted in
-    controller.stop()
+    with running_sink() as (sink, url):
+        yield sink, f"{url}?tls=off"  # a local sink without TLS: opted in

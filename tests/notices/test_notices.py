@@ -24,7 +24,8 @@ from lawgate.intake import services as intake
 from lawgate.notices import services
 from lawgate.notices.models import NoticeRow
 from tests.factories import FBI, request_body
-from tests.notices.conftest import USER_EMAIL, Sink, at, closed_case, free_port
+from tests.notices.conftest import USER_EMAIL, Sink, at, closed_case
+from tests.servers import free_port
 
 ALLOW_TWO = {"subscriber": "allow", "traffic": "allow", "content": "deny"}
 NO_GAG = {"non_disclosure": None}

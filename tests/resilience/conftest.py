@@ -18,9 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from lawgate.config import Settings, sqlite_url
-from lawgate.store import migrate
 from lawgate.store.session import make_engine, session_factory
-from tests.conftest import BACKEND, create_pg_database, drop_pg_database
+from tests.conftest import BACKEND, migrated_pg_database
 from tests.demo.conftest import built
 from tests.demo.helpers import Built
 from tests.jobs.conftest import LAWGATE, WAIT_SECONDS, recipient, wait_for
@@ -50,17 +49,7 @@ def pg_url() -> Iterator[str]:
     """A migrated PostgreSQL database of this test's own, whatever store the run uses."""
     if not _pg_reachable():
         pytest.skip(f"PostgreSQL at {PG_HOST}:{PG_PORT} is unreachable: concurrency needs it")
-    yield from migrated_pg_database()
-
-
-def migrated_pg_database() -> Iterator[str]:
-    """A PostgreSQL database of our own at the newest revision, dropped afterwards."""
-    url = create_pg_database("lawgate_resilience")
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    engine.dispose()
-    yield url
-    drop_pg_database(url)
+    yield from migrated_pg_database("lawgate_resilience")
 
 
 @pytest.fixture
@@ -87,7 +76,7 @@ def module_store(
         shutil.copyfile(template_store, home / "lawgate.sqlite")
         yield Settings(home, sqlite_url(home / "lawgate.sqlite"), marketplace_url=built.url)
         return
-    for url in migrated_pg_database():
+    for url in migrated_pg_database("lawgate_resilience"):
         yield Settings(home=home, database_url=url, marketplace_url=built.url)
 
 

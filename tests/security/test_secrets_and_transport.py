@@ -10,25 +10,19 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from lawgate.auditlog import publish
 from lawgate.domain import Agency, Request
 from lawgate.notices import deliver
 from tests.factories import FBI, WARRANT_REQUEST, request_body
-from tests.notices.conftest import Sink
-from tests.servers import free_port
+from tests.notices.conftest import Sink, running_sink
 
 
 @pytest.fixture
 def plain_smtp() -> Iterator[tuple[Sink, str]]:
     """An SMTP server that offers no STARTTLS, as a downgrading attacker would present."""
-    sink = Sink()
-    port = free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield sink, f"smtp://127.0.0.1:{port}"
-    controller.stop()
+    with running_sink() as found:
+        yield found
 
 
 def test_the_log_key_is_owner_only_even_under_a_loose_umask(tmp_path: Path) -> None:
