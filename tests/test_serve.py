@@ -19,7 +19,7 @@ from lawgate.config import sqlite_url
 from lawgate.demo import seed_cases
 from lawgate.demo.agency_keys import api_key_path
 from lawgate.intake import keys
-from tests.web.conftest import free_port
+from tests.servers import free_port
 
 LAWGATE = str(Path(sys.executable).with_name("lawgate"))
 DEMO_EMAIL = "reviewer@lawgate.example"

@@ -16,7 +16,8 @@ from lawgate.cli import app
 from lawgate.config import Settings
 from tests.factories import FBI, agency_key_id, register, request_body, write_key_file
 from tests.production.test_sealing import tool
-from tests.web.conftest import free_port, live_server
+from tests.servers import free_port
+from tests.web.conftest import live_server
 
 __all__ = ["live_server"]
 

@@ -12,10 +12,7 @@ import pytest
 
 from lawgate.config import Settings
 from lawgate.staff.accounts import StaffAccount
-from tests.servers import free_port, serving
-
-__all__ = ["free_port"]
-"""Imported from here by older tests; it lives in tests.servers."""
+from tests.servers import serving
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
