@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from lawgate.cli import app
-from tests.web.conftest import free_port
+from tests.servers import free_port
 
 LAWGATE = str(Path(sys.executable).with_name("lawgate"))
 

@@ -22,8 +22,9 @@ from lawgate.cli import app
 from lawgate.config import Settings
 from lawgate.notices.models import NoticeRow
 from tests.jobs.conftest import ALLOW_TWO
-from tests.notices.conftest import closed_case, free_port
+from tests.notices.conftest import closed_case
 from tests.resilience.conftest import Start, lawgate_env, wait_for
+from tests.servers import free_port
 
 CASES = 4
 STALL_AT = 2
