@@ -10,16 +10,19 @@ import subprocess
 from pathlib import Path
 
 import pyotp
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lawgate.config import Settings
+from lawgate.errors import UnauthenticatedError
 from lawgate.staff import accounts, tokens
 from lawgate.staff.demo import credentials_path, seed_demo_staff
 from lawgate.staff.models import StaffRow
 from lawgate.staff.roles import Role
 from tests.conftest import STAFF_PASSWORD, StaffFactory
 from tests.portal.test_officers_cli import run
+from tests.staff.minting import code
 
 
 def enrolled_secret(added: subprocess.CompletedProcess[str]) -> str:
@@ -116,22 +119,32 @@ def test_the_demo_staff_are_made_once_with_an_owner_only_credentials_file(
     assert path.read_text(encoding="utf-8") == written
 
 
-def test_a_staff_api_token_is_shown_once_stored_hashed_and_revocable(
+def test_a_staff_api_token_is_shown_once_stored_hashed_confirmed_and_revocable(
     session: Session, settings: Settings, staff_member: StaffFactory
 ) -> None:
-    """`lawgate staff token` prints a token that opens the staff API; revoking closes it."""
-    account, _, _ = staff_member("reviewer")
-    issued = run(settings, "staff", "token", account.email)
+    """An admin's token prints once, opens the API once its owner confirms; revoking shuts it."""
+    account, _, secret = staff_member("reviewer")
+    admin, _, admin_secret = staff_member("admin")
+    issued = run(settings, "staff", "token", account.email, "--by", admin.email,
+                 "--code", code(admin_secret))  # fmt: skip
     assert issued.returncode == 0, issued.stderr
-    token = issued.stdout.strip().splitlines()[-1]
+    token = issued.stdout.strip().splitlines()[1]
     assert token.startswith("lgs_") and len(token) > 40
     session.expire_all()
-    stored = session.scalars(select(StaffRow.api_token_sha256)).one()
-    assert stored == hashlib.sha256(token.encode()).hexdigest()
-    assert tokens.holder(session, token) == account
+    stored = session.scalars(select(StaffRow.api_token_sha256).where(StaffRow.id == account.id))
+    assert stored.one() == hashlib.sha256(token.encode()).hexdigest()
+    with pytest.raises(UnauthenticatedError, match="awaits its owner's confirmation"):
+        tokens.holder(session, token)
+    confirmed = run(settings, "staff", "token", account.email, "--confirm", "--code", code(secret))
+    assert confirmed.returncode == 0, confirmed.stderr
+    session.expire_all()
+    held = tokens.holder(session, token)
+    assert (held.id, held.actor, held.role) == (account.id, account.actor, Role.REVIEWER)
     revoked = run(settings, "staff", "token", account.email, "--revoke")
     assert revoked.returncode == 0 and "revoked" in revoked.stdout
     session.expire_all()
-    assert tokens.holder(session, token) is None
-    unknown = run(settings, "staff", "token", "nobody@example.org")
+    with pytest.raises(UnauthenticatedError, match="unknown, replaced or disabled"):
+        tokens.holder(session, token)
+    unknown = run(settings, "staff", "token", "nobody@example.org", "--by", admin.email,
+                  "--code", code(admin_secret, 1))  # fmt: skip
     assert unknown.returncode == 2 and "nobody@example.org" in unknown.stderr

@@ -14,7 +14,7 @@ from lawgate.domain import Agency
 from lawgate.errors import ForbiddenError, UnauthenticatedError
 from lawgate.intake import signatures
 from lawgate.staff import tokens as staff_tokens
-from lawgate.staff.accounts import StaffAccount
+from lawgate.staff.tokens import TokenHolder
 from lawgate.store.session import transaction
 
 
@@ -80,24 +80,23 @@ def staff(
     request: Request,
     factory: Sessions,
     authorization: Annotated[
-        str | None, Header(description="Bearer <staff API token> (`lawgate staff token EMAIL`)")
+        str | None,
+        Header(description="Bearer <staff API token> (issued on the console's /console/token)"),
     ] = None,
-) -> StaffAccount:
-    """The calling staff account, proven by its API token, and only from this machine."""
+) -> TokenHolder:
+    """The calling staff account, proven by its confirmed API token, and only from this machine."""
     if not is_loopback(request.client.host if request.client else None):
         raise ForbiddenError("the staff API answers only on loopback; use the console elsewhere")
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise UnauthenticatedError(
             "send your staff API token as 'Authorization: Bearer <token>' "
-            "(`lawgate staff token EMAIL` issues one)"
+            "(issue your own on the console's token page, /console/token)"
         )
     with transaction(factory) as db:
-        account = staff_tokens.holder(db, token.strip())
-    if account is None:
-        raise UnauthenticatedError("this staff API token is unknown, replaced or disabled")
-    return account
+        return staff_tokens.holder(db, token.strip())
 
 
 CallingAgency = Annotated[Agency, Depends(agency)]
-StaffMember = Annotated[StaffAccount, Depends(staff)]
+StaffMember = Annotated[TokenHolder, Depends(staff)]
+"""The calling staff member, with the credential (token origins) the two-person rule compares."""

@@ -92,19 +92,89 @@ def code(email: Annotated[str, typer.Argument(help="A demo account's email")]) -
     out.print(current)
 
 
+NO_TOKEN_WITHOUT_A_SECOND_FACTOR = (
+    "a staff API token needs its owner's second factor; issue one in either of two ways: "
+    "(1) the owner signs in to the console and issues their own on /console/token (password and "
+    "code again), or (2) an admin runs `lawgate staff token EMAIL --by ADMIN_EMAIL` with the "
+    "admin's current code; that token opens nothing until its owner confirms it with their own "
+    "code (`lawgate staff token EMAIL --confirm`, or on /console/token)"
+)
+Emails = Annotated[
+    list[str], typer.Argument(metavar="EMAIL", help="Staff emails (several with --by)")
+]
+By = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        metavar="ADMIN_EMAIL",
+        help="Your admin email: issue tokens that wait for each owner's code",
+    ),
+]
+Code = Annotated[
+    str | None,
+    typer.Option(
+        "--code",
+        metavar="CODE",
+        help="The current authenticator code of --by, or with --confirm the owner's",
+    ),
+]
+
+
+def _code(given: str | None, whose: str) -> str:
+    """The code given as an option, or typed at a prompt (it is spent once used)."""
+    return given if given is not None else str(typer.prompt(f"Current code of {whose}"))
+
+
+def _confirm(emails: list[str], code: str | None) -> None:
+    """The owner confirms the token an admin issued them, with their own code.
+
+    A wrong code is counted even though the command fails (factor.CodeRefusedError.keeps_work).
+    """
+    if len(emails) != 1:
+        fail("--confirm takes one email: each owner confirms their own token")
+    given = _code(code, emails[0])
+    with store() as session:
+        tokens.confirm(session, emails[0], given)
+    out.print(f"{emails[0]}: API token confirmed; it opens the staff API now")
+
+
+def _issue_pending(emails: list[str], by: str, code: str | None) -> None:
+    """An admin issues tokens, one origin for this run, each waiting for its owner's code."""
+    given, origin = _code(code, by), tokens.new_origin("cli")
+    with store() as session:
+        issued = tokens.issue_pending(session, emails, by, given, origin, actor())
+    for email, token in issued.items():
+        out.print(f"staff API token for {email} (shown once; pending until {email} confirms it):")
+        out.print(token, soft_wrap=True)
+    out.print(
+        "each owner confirms with: lawgate staff token EMAIL --confirm (or on /console/token)"
+    )
+
+
 @app.command("token")
 def token(
-    email: Annotated[str, typer.Argument(help="The staff account's email")],
-    revoke: Annotated[bool, typer.Option(help="Take the account's token away instead")] = False,
+    emails: Emails,
+    by: By = None,
+    code: Code = None,
+    confirm: Annotated[
+        bool, typer.Option("--confirm", help="Confirm your pending token with your own code")
+    ] = False,
+    revoke: Annotated[bool, typer.Option(help="Take the accounts' tokens away instead")] = False,
 ) -> None:
-    """Issue a staff API token (shown once; replaces the old one), or revoke it."""
-    with store() as session:
-        if revoke:
-            tokens.revoke(session, email, actor())
-        else:
-            issued = tokens.issue(session, email, actor())
+    """An admin issues staff API tokens (pending their owners' codes); confirm one; or revoke.
+
+    People issue their own on the console's token page, /console/token.
+    """
+    if sum((by is not None, confirm, revoke)) > 1:
+        fail("choose one of --by, --confirm and --revoke")
     if revoke:
-        out.print(f"{email}: API token revoked")
-        return
-    out.print(f"staff API token for {email} (shown once; send it as 'Authorization: Bearer ...'):")
-    out.print(issued, soft_wrap=True)
+        with store() as session:
+            for email in emails:
+                tokens.revoke(session, email, actor())
+        out.print(f"{', '.join(emails)}: API token revoked")
+    elif confirm:
+        _confirm(emails, code)
+    elif by is not None:
+        _issue_pending(emails, by, code)
+    else:
+        fail(NO_TOKEN_WITHOUT_A_SECOND_FACTOR)

@@ -1,4 +1,4 @@
-"""Console sign-in: the login page, sign-out, and the `SignedIn` dependency of console pages."""
+"""Console sign-in: the login page, sign-out, the `SignedIn` dependency, and the API token page."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from lawgate import credentials
 from lawgate.auditlog import log
 from lawgate.config import Settings
-from lawgate.credentials import LoginRefusedError
+from lawgate.credentials import AccountLockedError, LoginRefusedError
 from lawgate.errors import ForbiddenError, LawgateError, UnauthenticatedError
 from lawgate.portal.pages import (
     LoginRequiredError,
@@ -27,7 +27,7 @@ from lawgate.portal.pages import (
     read_cookie,
     write_cookie,
 )
-from lawgate.staff import accounts, demo, sessions
+from lawgate.staff import accounts, demo, sessions, tokens
 from lawgate.staff.roles import Role
 from lawgate.staff.sessions import StaffSession as StaffSession
 from lawgate.store.session import transaction
@@ -202,3 +202,82 @@ def logout(request: Request, me: SignedIn, csrf_token: Annotated[str, Form()] = 
     response = RedirectResponse(LOGIN_PATH, status_code=303)
     forget_cookie(request, response, COOKIE, "/", False)
     return response
+
+
+TOKEN_PAGE = HOME + "/token"
+TOKEN_REFUSED = "the password or code is wrong, or the code was already used: wait for a fresh code"
+
+
+def _token_page(
+    request: Request, me: StaffSession, token: str | None = None, error: LawgateError | None = None
+) -> Response:
+    """The token page: the token's state, and the token just issued (shown once) or a refusal."""
+    with transaction(request.app.state.sessions) as db:
+        status = tokens.status(db, me.account)
+        names = accounts.actor_names(db)
+    context = {
+        "me": me,
+        "status": status,
+        "issuer": names.get(status.issued_by or "", status.issued_by),
+        "token": token,
+        "error": error.message if error else None,
+    }
+    code = error.status if error else 200
+    return templates.TemplateResponse(request, "token.html", context, status_code=code)
+
+
+@router.get("/token")
+def token_page(request: Request, me: SignedIn) -> Response:
+    """Issue, confirm or revoke your own staff API token."""
+    return _token_page(request, me)
+
+
+@router.post("/token")
+def issue_token(
+    request: Request,
+    me: SignedIn,
+    password: Annotated[str, Form()] = "",
+    code: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Your own token, after your password and a fresh code: a console cookie alone mints none."""
+    checked_form(request, me, csrf_token)
+    refused: LawgateError | None = None
+    with transaction(request.app.state.sessions) as db:
+        try:
+            token = tokens.issue_own(db, (me.account.email, password, code), sessions.origin(me))
+        except AccountLockedError as exc:
+            refused = exc
+        except LoginRefusedError:  # counted like a failed sign-in: this transaction commits
+            refused = UnauthenticatedError(TOKEN_REFUSED, "code")
+    if refused is not None:
+        return _token_page(request, me, error=refused)
+    return _token_page(request, me, token=token)
+
+
+@router.post("/token/confirm")
+def confirm_token(
+    request: Request,
+    me: SignedIn,
+    code: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Confirm, with your own code, the token an admin issued you: until then it opens nothing."""
+    checked_form(request, me, csrf_token)
+    try:
+        with transaction(request.app.state.sessions) as db:
+            tokens.confirm(db, me.account.email, code)
+    except LawgateError as exc:  # a wrong code's count is committed (CodeRefusedError.keeps_work)
+        return _token_page(request, me, error=exc)
+    return RedirectResponse(TOKEN_PAGE, status_code=303)
+
+
+@router.post("/token/revoke")
+def revoke_token(
+    request: Request, me: SignedIn, csrf_token: Annotated[str, Form()] = ""
+) -> Response:
+    """Take your token away at once; revoking needs no second factor."""
+    checked_form(request, me, csrf_token)
+    with transaction(request.app.state.sessions) as db:
+        tokens.revoke(db, me.account.email, me.account.actor)
+    return RedirectResponse(TOKEN_PAGE, status_code=303)
