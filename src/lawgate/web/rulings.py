@@ -1,12 +1,21 @@
-"""The console's decision form, read into a ruling: a verdict per category, narrowing, a reason."""
+"""The console's decision form, read into a ruling: verdicts, narrowing, note and message.
+
+The note is the written reason for the record; it never leaves. A reason the reviewer gives of
+their own gets the public wording of its code (lawgate.cases.public); the agency reads free text
+only in the separate message to the agency, which the reviewer previews before it is sent.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from pydantic import ValidationError
 
+from lawgate.cases import public
 from lawgate.cases.review import Ruling
 from lawgate.cases.schemas import Narrowing
 from lawgate.domain import (
@@ -21,9 +30,43 @@ from lawgate.domain import (
 )
 from lawgate.errors import InvalidInputError
 
-REVIEWER_RULE = "reviewer"
-REVIEWER_CITATION = "Company policy: users' privacy first; the reviewer's written reason applies"
-ESCALATE = "escalate"
+RULE, ESCALATE, PREVIEW = "rule", "escalate", "preview"
+THEN, PREVIEWED = "then", "previewed"
+"""Fields of the preview's own: the action it leads to, and the fingerprint of what was seen."""
+NOT_CARRIED = frozenset({"csrf_token", "action", THEN, PREVIEWED, public.MESSAGE_FIELD})
+"""Fields the preview page does not carry over hidden: it sets them itself."""
+
+
+@dataclass(frozen=True)
+class AgencyView:
+    """Exactly what the agency will read of a ruling in force: public reasons and the message."""
+
+    decision: Decision
+    message: str
+
+    @property
+    def digest(self) -> str:
+        """A fingerprint of the view, so a message is sent only as it was previewed."""
+        seen = {"decision": self.decision.model_dump(mode="json"), "message": self.message}
+        return hashlib.sha256(json.dumps(seen, sort_keys=True).encode()).hexdigest()
+
+
+def agency_view(ruling: Ruling) -> AgencyView:
+    """What the agency will see of this ruling: built by the same projection its status uses."""
+    return AgencyView(public.public_decision(ruling.decision), ruling.message_to_agency)
+
+
+def intent(form: Mapping[str, str]) -> str:
+    """What the reviewer means to do, rule or escalate, also while previewing it."""
+    action = form.get("action", RULE)
+    if action == PREVIEW:
+        action = form.get(THEN, RULE)
+    return ESCALATE if action == ESCALATE else RULE
+
+
+def unseen(form: Mapping[str, str], view: AgencyView) -> bool:
+    """True when a message would leave that the reviewer has not previewed as it now stands."""
+    return bool(view.message) and form.get(PREVIEWED, "") != view.digest
 
 
 def _verdict(form: Mapping[str, str], category: Category) -> Verdict:
@@ -42,21 +85,12 @@ def _code(form: Mapping[str, str], field: str) -> ReasonCode:
     return ReasonCode(value)
 
 
-def _reason(
-    code: ReasonCode, category: Category | None, note: str, recommended: Decision | None
-) -> Reason:
-    """The policy's own reason when the reviewer agrees with it, else the reviewer's."""
+def _reason(code: ReasonCode, category: Category | None, recommended: Decision | None) -> Reason:
+    """The policy's own reason when the reviewer agrees with it, else the code's public one."""
     for reason in recommended.reasons if recommended else []:
         if reason.code is code and reason.category in (category, None):
             return reason.model_copy(update={"category": category})
-    message = note or f"{code.value.replace('_', ' ')} (reviewer's ruling)"
-    return Reason(
-        code=code,
-        category=category,
-        rule=REVIEWER_RULE,
-        citation=REVIEWER_CITATION,
-        message=message[:2000],
-    )
+    return public.reviewer_reason(code, category)
 
 
 def _date(form: Mapping[str, str], field: str) -> dt.date | None:
@@ -112,15 +146,14 @@ def ruling_from(
     recommended: Decision | None,
 ) -> Ruling:
     """The ruling the form describes; bad or missing choices are refused naming the field."""
-    note = form.get("note", "").strip()
     verdicts = {c: _verdict(form, c) for c in request.categories}
     reasons = [
-        _reason(_code(form, f"reason_{c}"), c, note, recommended)
+        _reason(_code(form, f"reason_{c}"), c, recommended)
         for c, v in verdicts.items()
         if v is Verdict.DENY
     ]
     all_denied = all(v is Verdict.DENY for v in verdicts.values())
-    if form.get("action") == ESCALATE:
+    if intent(form) == ESCALATE:
         if all_denied:
             raise InvalidInputError(
                 "an escalation leaves at least one category allowed for counsel to rule on; "
@@ -128,7 +161,7 @@ def ruling_from(
                 "categories",
             )
         outcome = Outcome.ESCALATE
-        reasons.append(_reason(_code(form, "escalate_reason"), None, note, recommended))
+        reasons.append(_reason(_code(form, "escalate_reason"), None, recommended))
     elif all_denied:
         outcome = Outcome.REJECT
     else:
@@ -139,4 +172,6 @@ def ruling_from(
         raise InvalidInputError(str(exc.errors()[0]["msg"]), "categories") from exc
     narrowing = narrowing_from(form, targets, request)
     empty = narrowing.targets is None and narrowing.date_range is None
-    return Ruling(decision, note, None if empty else narrowing)
+    message = public.agency_message(form.get(public.MESSAGE_FIELD, ""))
+    note = form.get("note", "").strip()
+    return Ruling(decision, note, None if empty else narrowing, message)
