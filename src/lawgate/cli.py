@@ -19,6 +19,7 @@ from rich.table import Table
 
 from lawgate import boot, client, jsonfiles
 from lawgate.auditlog import commands as audit_commands
+from lawgate.cases import queue
 from lawgate.cases import services as cases
 from lawgate.cases.workflow import CaseState
 from lawgate.config import Settings, load_settings, sqlite_url
@@ -312,11 +313,11 @@ def list_requests(
     settings = _settings()
     with reported():
         engine = boot.open_store(settings)
-        where = cases.CaseFilter(
+        where = queue.CaseFilter(
             state=state, country=country.upper() if country else None, kind=kind
         )
         with transaction(session_factory(engine)) as session:
-            rows = cases.list_cases(session, where)
+            rows = queue.list_cases(session, where)
     if as_json:
         _print_json(rows)
         return

@@ -13,6 +13,8 @@ class LawgateError(Exception):
     """Base of every error lawgate raises on purpose; `field` names what was wrong."""
 
     status = 400
+    keeps_work = False
+    """True for a refusal that is itself a record (a lapse found): its transaction commits."""
 
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)

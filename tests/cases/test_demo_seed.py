@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -91,3 +92,20 @@ def test_every_demo_case_page_renders_for_each_role(
             escalated = 'class="state state-escalated"' in page.text
             may_rule = (in_review and role != "admin") or (escalated and role == "senior_counsel")
             assert ('id="ruling"' in page.text) is may_rule, (role, request_id)
+
+
+def test_the_demo_shows_a_lapsed_warrant_and_one_that_runs_out_tomorrow(
+    built: Built, session: Session, settings: Settings
+) -> None:
+    """Item 10 of issue 15: the queue tells the truth about time from the first page."""
+    settings = dataclasses.replace(settings, marketplace_url=built.url)
+    made = seed_cases.seed(session, settings, seed_cases.marketplace_identities(built.url))
+    session.commit()
+    details = [cases.case_detail(session, request_id) for request_id in made]
+    lapsed = [d for d in details if d.lapse is not None]
+    assert [d.summary.agency_id for d in lapsed] == ["us-ca-lasd"]
+    assert lapsed[0].lapse is not None and "search warrant expired on" in lapsed[0].lapse.fact
+    assert lapsed[0].summary.state.value == "in_review"
+    made_on = dt.datetime.now(dt.UTC).date()
+    ends = [d.request.legal_process.expires_on for d in details if d.lapse is None]
+    assert made_on + dt.timedelta(days=1) in ends, ends

@@ -176,4 +176,10 @@ def test_the_schedule(settings: Settings) -> None:
     assert [runs(jobs.expire_holds, m) for m in (0, 3, 5, 10)] == [True, False, True, True]
     assert [runs(jobs.send_notices, m) for m in (0, 3, 5)] == [True, False, True]
     assert [runs(jobs.deadline_alerts, m) for m in (0, 5, 15, 45)] == [True, False, True, True]
-    assert sorted(jobs.periodic) == ["deadline_alerts", "expire_holds", "send_notices"]
+    assert [runs(jobs.recheck_policy, m) for m in (0, 3, 5)] == [True, False, True]
+    assert sorted(jobs.periodic) == [
+        "deadline_alerts",
+        "expire_holds",
+        "recheck_policy",
+        "send_notices",
+    ]

@@ -66,7 +66,12 @@ def test_the_defaults_are_the_embedded_queue_and_the_outbox(
 def test_the_app_can_queue_exports(client: Any, settings: Settings) -> None:
     jobs = client.app.state.jobs
     assert isinstance(jobs.huey, SqliteHuey)
-    assert sorted(jobs.periodic) == ["deadline_alerts", "expire_holds", "send_notices"]
+    assert sorted(jobs.periodic) == [
+        "deadline_alerts",
+        "expire_holds",
+        "recheck_policy",
+        "send_notices",
+    ]
 
 
 class Serving:

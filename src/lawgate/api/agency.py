@@ -99,7 +99,7 @@ def package(
     """The sealed package of one of the agency's requests; audited before a byte is sent."""
     with transaction(factory) as db:
         cases.agency_status(db, request_id, agency.id)
-        found = delivery.deliver(db, request_id, cfg.home, f"agency:{agency.id}")
+        found = delivery.deliver(db, request_id, cfg.home, f"agency:{agency.id}", cfg.policy)
     return FileResponse(
         found.path,
         media_type="application/octet-stream",

@@ -6,33 +6,54 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from lawgate.api.deps import AppSettings, DbSession, StaffMember
 from lawgate.api.responses import ERRORS
-from lawgate.cases import callbacks, review
+from lawgate.cases import callbacks, public, review
+from lawgate.cases import queue as worklist
 from lawgate.cases import services as cases
 from lawgate.cases.schemas import CallbackRecord, CaseDetail, CaseSummary, Narrowing
 from lawgate.cases.workflow import CaseState
 from lawgate.domain import CallbackStatus, CountryCode, Decision, Outcome, RequestKind
-from lawgate.errors import ForbiddenError
+from lawgate.errors import ForbiddenError, InvalidInputError
 from lawgate.holds import services as holds
-from lawgate.staff.accounts import StaffAccount
 from lawgate.staff.roles import may_review
+from lawgate.staff.tokens import TokenHolder
 from lawgate.store.base import utcnow
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"], responses=ERRORS)
 
 
+def _agency_message(text: str) -> str:
+    """The message to the agency as the core checks it; a refusal becomes a 422 on the field."""
+    try:
+        return public.agency_message(text)
+    except InvalidInputError as exc:
+        raise ValueError(exc.message) from exc
+
+
 class DecisionForm(BaseModel):
-    """A reviewer's decision, what it narrows, and the note that explains it."""
+    """A reviewer's ruling: the decision, its narrowing, the note (kept) and a message (sent).
+
+    What leaves is public by design. The agency sees the decision's outcome, verdicts and reason
+    codes, each reason worded as the shipped policy rule it names (`rule`, when that rule gives
+    the same `code`) or else in the fixed public wording of its code, under the reviewer rule:
+    any other `rule`, `citation` or `message` is replaced when the ruling is stored, and
+    `findings` never leave. The `note` stays on the record and is never sent. The only free text
+    the agency reads is `message_to_agency`.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     decision: Decision
     note: Annotated[str, Field(max_length=5000)] = ""
-    """Required when the decision departs from the policy's recommendation."""
+    """Required when the decision departs from the policy's recommendation; never sent."""
     narrowing: Narrowing | None = None
+    message_to_agency: Annotated[
+        str, Field(max_length=public.MESSAGE_MAX), AfterValidator(_agency_message)
+    ] = ""
+    """Sent to the agency with the public reasons once the ruling is in force; plain text."""
 
 
 class SecondReviewForm(BaseModel):
@@ -80,13 +101,25 @@ def queue(
     country: Annotated[CountryCode | None, Query()] = None,
     kind: RequestKind | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    sort: Literal["deadline", "risk"] = "deadline",
+    sort: Literal["deadline", "risk", "time_limit"] = "deadline",
+    within_days: Annotated[int | None, Query(ge=0, le=3650)] = None,
 ) -> list[CaseSummary]:
-    """The queue, open cases first, by deadline or by fraud-signal score; optionally filtered."""
-    where = cases.CaseFilter(
-        state=state, country=country, kind=kind, limit=limit, by_risk=sort == "risk"
+    """The queue, open cases first, by deadline, risk or what runs out first; filtered.
+
+    within_days keeps the open cases whose next time limit passes within that many days
+    (lapsed ones included); `limit` counts cases in the order asked for.
+    """
+    runs_out_by = None if within_days is None else utcnow() + dt.timedelta(days=within_days)
+    where = worklist.CaseFilter(
+        state=state,
+        country=country,
+        kind=kind,
+        limit=limit,
+        by_risk=sort == "risk",
+        by_time_limit=sort == "time_limit",
+        runs_out_by=runs_out_by,
     )
-    return cases.list_cases(db, where)
+    return worklist.list_cases(db, where)
 
 
 @router.get("/requests/{request_id}")
@@ -119,9 +152,9 @@ def record_callback(
     )
 
 
-def _reviewer(staff: StaffAccount) -> review.Reviewer:
-    """The calling staff member as the review rules see them."""
-    return review.Reviewer(staff.actor, staff.role)
+def _reviewer(staff: TokenHolder) -> review.Reviewer:
+    """The calling staff member as the review rules see them, with their token's origins."""
+    return review.Reviewer(staff.actor, staff.role, staff.credential)
 
 
 @router.post("/requests/{request_id}/decision")
@@ -129,8 +162,10 @@ def decide(
     request_id: str, form: DecisionForm, db: DbSession, staff: StaffMember, cfg: AppSettings
 ) -> DecisionRecorded:
     """Record a ruling: in force now (holds follow it), or 'second_review' until confirmed."""
-    ruling = review.Ruling(form.decision, form.note, form.narrowing)
-    new_state = review.record_decision(db, request_id, ruling, _reviewer(staff))
+    ruling = review.Ruling(form.decision, form.note, form.narrowing, form.message_to_agency)
+    new_state = review.record_decision(
+        db, request_id, ruling, _reviewer(staff), config=cfg.policy, at=utcnow()
+    )
     holds.after_decision(db, request_id, cfg, staff.actor)
     return DecisionRecorded(id=request_id, state=new_state)
 
@@ -140,7 +175,9 @@ def confirm(
     request_id: str, form: SecondReviewForm, db: DbSession, staff: StaffMember, cfg: AppSettings
 ) -> DecisionRecorded:
     """A second reviewer, a different person, confirms the proposed ruling."""
-    new_state = review.confirm(db, request_id, _reviewer(staff), form.note)
+    new_state = review.confirm(
+        db, request_id, _reviewer(staff), form.note, config=cfg.policy, at=utcnow()
+    )
     holds.after_decision(db, request_id, cfg, staff.actor)
     return DecisionRecorded(id=request_id, state=new_state)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from lawgate.auditlog import log
+from lawgate.cases import lapses
 from lawgate.cases import services as cases
 from lawgate.cases.models import CallbackRow
 from lawgate.cases.schemas import CallbackRecord
@@ -22,17 +23,13 @@ from lawgate.cases.workflow import DECIDABLE
 from lawgate.domain import (
     CallbackStatus,
     Decision,
-    Request,
-    RequesterStatus,
     RequestKind,
-    Verification,
 )
 from lawgate.errors import ConflictError, InvalidInputError, NotFoundError
 from lawgate.intake import phones
 from lawgate.intake import services as intake
 from lawgate.intake.models import RequestRow
 from lawgate.policy.config import PolicyConfig
-from lawgate.policy.facts import PolicyInput
 from lawgate.store.base import as_utc, utcnow
 
 OUTCOMES = frozenset({CallbackStatus.CONFIRMED, CallbackStatus.FAILED})
@@ -147,17 +144,6 @@ def _check_time(called_at: dt.datetime, received_at: dt.datetime) -> None:
 
 
 def _rerun(session: Session, row: RequestRow, config: PolicyConfig) -> Decision | None:
-    """The recommendation on the facts as received, with the call-back as now recorded."""
-    verification = Verification(
-        requester=RequesterStatus.VERIFIED,
-        callback=cases.callback_status(session, row.id),
-    )
-    # A stored request came from an authenticated sender (submit_request takes no other), and an
-    # emergency disclosure is never a preservation extension, so it has no prior extensions.
-    source = PolicyInput(
-        intake.get_agency(session, row.agency_id),
-        Request.model_validate(row.body),
-        verification,
-        as_utc(row.received_at),
-    )
+    """The recommendation now, with the call-back as now recorded (the law on this day)."""
+    source = lapses.policy_input(session, row.id, utcnow())
     return cases.reevaluate(session, row.id, source, config)

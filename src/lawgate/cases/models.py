@@ -22,6 +22,8 @@ class CaseRow(Base):
     deadline: Mapped[dt.datetime] = mapped_column()
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    lapse: Mapped[dict[str, Any] | None] = mapped_column()
+    """Why the policy, re-run later, refused what stood granted (cases.lapses); None if nothing."""
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy mapper option
 
@@ -53,6 +55,10 @@ class DecisionRow(Base):
     confirmed_by: Mapped[str | None] = mapped_column(String(200))
     confirmed_at: Mapped[dt.datetime | None] = mapped_column()
     confirm_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    credential: Mapped[str | None] = mapped_column(String(200))
+    """The origins of the credential the ruling was made with (review.Reviewer.credential)."""
+    agency_message: Mapped[str] = mapped_column(Text, default="", server_default="")
+    """The reviewer's message to the agency, previewed before it was sent; never the note."""
 
 
 class CallbackRow(Base):

@@ -9,12 +9,14 @@ person, before the case moves on: until then the ruling is a proposal and the ca
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lawgate.auditlog import log
+from lawgate.cases import lapses
 from lawgate.cases import services as cases
 from lawgate.cases.models import DecisionRow
 from lawgate.cases.schemas import Narrowing
@@ -31,6 +33,8 @@ from lawgate.domain import (
 from lawgate.errors import ConflictError, ForbiddenError, InvalidInputError
 from lawgate.intake import services as intake
 from lawgate.intake.models import RequestRow
+from lawgate.policy.config import PolicyConfig
+from lawgate.policy.engine import DEFAULT_CONFIG, Explanation
 from lawgate.staff.roles import Role, may_decide_escalated, may_review
 from lawgate.store.base import as_utc, utcnow
 
@@ -41,28 +45,24 @@ NOTE_MAX = 5000
 
 @dataclass(frozen=True)
 class Reviewer:
-    """The staff member acting, as the audit log names them, and their role."""
+    """The staff member acting, as the audit log names them, their role, and their credential."""
 
     actor: str
     role: Role
+    credential: str = ""
+    """The origins of the credential used, space-separated (opaque ids: the console session, or
+    the API token's issuance and issuer); two credentials sharing one may be in one person's hands.
+    Empty for trusted code acting on a person's behalf."""
 
 
 @dataclass(frozen=True)
 class Ruling:
-    """What a reviewer decided: the verdicts, the narrowing, and the written reason."""
+    """What a reviewer decided: verdicts, narrowing, the note (kept), a message (sent)."""
 
     decision: Decision
     note: str = ""
     narrowing: Narrowing | None = None
-
-
-def _recommended(session: Session, request_id: str) -> Decision | None:
-    """The policy's latest recommendation on the request, if it could make one."""
-    query = select(DecisionRow).where(
-        DecisionRow.request_id == request_id, DecisionRow.source == "policy"
-    )
-    row = session.scalars(query.order_by(DecisionRow.id.desc())).first()
-    return cases.stored_decision(row) if row else None
+    message_to_agency: str = ""
 
 
 def departs(ruling: Decision, recommended: Decision | None) -> bool:
@@ -75,7 +75,7 @@ def departs(ruling: Decision, recommended: Decision | None) -> bool:
 
 
 def second_review_reasons(
-    request: Request, state: CaseState, ruling: Decision, departure: bool
+    request: Request, state: CaseState, ruling: Decision, departure: bool, escalated: bool = False
 ) -> list[str]:
     """Why this ruling needs a second reviewer; empty when one person may decide it."""
     if ruling.outcome is Outcome.ESCALATE:
@@ -86,7 +86,7 @@ def second_review_reasons(
         reasons.append("content")
     if grants and request.kind is RequestKind.EMERGENCY_DISCLOSURE:
         reasons.append("emergency")
-    if state is CaseState.ESCALATED:
+    if state is CaseState.ESCALATED or escalated:
         reasons.append("escalation")
     if departure:
         reasons.append("departure")
@@ -102,6 +102,23 @@ def _check_may_decide(reviewer: Reviewer, state: CaseState, request_id: str) -> 
         raise ForbiddenError(f"a {reviewer.role} may not decide requests; reviewers and counsel do")
     if state is CaseState.ESCALATED and not may_decide_escalated(reviewer.role):
         raise ForbiddenError(f"request {request_id} is escalated: only senior counsel decides it")
+
+
+def check_senior(
+    explanation: Explanation, ruling: Decision, reviewer: Reviewer, request_id: str
+) -> bool:
+    """B7 and kin: what the policy escalates is released only by senior counsel; True if any."""
+    held = lapses.escalated(explanation)
+    if ruling.outcome is Outcome.ESCALATE:
+        return False  # passing it on to counsel releases nothing
+    released = sorted(c for c in lapses.allowed(ruling) if c in held)
+    if released and not may_decide_escalated(reviewer.role):
+        rule = held[released[0]].rule
+        raise ForbiddenError(
+            f"request {request_id}: {', '.join(released)} is escalated by rule {rule.id} "
+            f"({rule.citation}): {rule.message} Only senior counsel may release it."
+        )
+    return bool(released)
 
 
 DEPARTURE_NOTE = (
@@ -160,21 +177,36 @@ def check_callback(session: Session, request_id: str, decision: Decision) -> Non
 
 
 def record_decision(
-    session: Session, request_id: str, ruling: Ruling, reviewer: Reviewer
+    session: Session,
+    request_id: str,
+    ruling: Ruling,
+    reviewer: Reviewer,
+    *,
+    config: PolicyConfig = DEFAULT_CONFIG,
+    at: dt.datetime | None = None,
 ) -> CaseState:
-    """Record a ruling: final now, or a proposal waiting for a second reviewer."""
+    """Record a ruling: final now, or a proposal waiting for a second reviewer.
+
+    The policy is re-run at the ruling's moment first: what it now refuses by time cannot be
+    granted (a recorded lapse), and what it escalates only senior counsel may release.
+    """
     state = cases.locked_state(session, request_id)
     _check_may_decide(reviewer, state, request_id)
     request = intake.get_request(session, request_id)
     cases.check_categories(session, request_id, ruling.decision)
+    moment = lapses.Moment(at or utcnow(), "ruling", reviewer.actor)
+    granted = lapses.allowed(ruling.decision)
+    explanation = lapses.check(session, request_id, granted, moment, config)
+    escalated = check_senior(explanation, ruling.decision, reviewer, request_id)
     check_callback(session, request_id, ruling.decision)
     check_narrowing(request, ruling.narrowing)
-    departure = departs(ruling.decision, _recommended(session, request_id))
+    departure = departs(ruling.decision, lapses.latest_advice(session, request_id))
     note = _check_note(ruling.note, DEPARTURE_NOTE if departure else None)
-    needs = second_review_reasons(request, state, ruling.decision, departure)
+    needs = second_review_reasons(request, state, ruling.decision, departure, escalated)
     status = PROPOSED if needs else FINAL
-    row = cases.reviewer_row(request_id, ruling.decision, reviewer.actor, note, ruling.narrowing)
+    row = cases.reviewer_row(request_id, ruling, reviewer.actor, note)
     row.status, row.departs, row.second_review = status, departure, needs
+    row.credential = reviewer.credential or None
     session.add(row)
     session.flush()
     event = "request:decision:proposed" if needs else "request:decision:recorded"
@@ -186,6 +218,8 @@ def record_decision(
     log.append(session, event, reviewer.actor, request_id, details)
     new_state = CaseState.SECOND_REVIEW if needs else STATE_AFTER_OUTCOME[ruling.decision.outcome]
     cases.transition(session, request_id, new_state, reviewer.actor)
+    if not needs:
+        lapses.clear(session, request_id)
     return new_state
 
 
@@ -204,7 +238,7 @@ def _proposal(session: Session, request_id: str) -> DecisionRow:
 
 
 def _check_second(row: DecisionRow, reviewer: Reviewer, request_id: str) -> None:
-    """The second reviewer is a different person who may review."""
+    """The second reviewer is a different person who may review, with a credential of their own."""
     if not may_review(reviewer.role):
         raise ForbiddenError(f"a {reviewer.role} may not confirm rulings; reviewers and counsel do")
     if reviewer.actor == row.decided_by:
@@ -212,12 +246,38 @@ def _check_second(row: DecisionRow, reviewer: Reviewer, request_id: str) -> None
             f"the ruling on {request_id} needs a second reviewer: a different person must "
             "confirm it, not its author"
         )
+    shared = set((row.credential or "").split()) & set(reviewer.credential.split())
+    if shared:
+        raise ForbiddenError(
+            f"the ruling on {request_id} needs a second reviewer with a credential of their own: "
+            f"yours shares its origin ({', '.join(sorted(shared))}) with the one the ruling was "
+            "made with, so one person may hold both; use your own console session or a token "
+            "you issued yourself",
+            "credential",
+        )
 
 
-def confirm(session: Session, request_id: str, reviewer: Reviewer, note: str = "") -> CaseState:
-    """A second reviewer agrees: the proposal becomes the ruling and the case moves on."""
+def confirm(
+    session: Session,
+    request_id: str,
+    reviewer: Reviewer,
+    note: str = "",
+    *,
+    config: PolicyConfig = DEFAULT_CONFIG,
+    at: dt.datetime | None = None,
+) -> CaseState:
+    """A second reviewer agrees: the proposal becomes the ruling and the case moves on.
+
+    The policy is re-run at this moment too: a lapse sets the proposal aside, and an escalation
+    that arose since the proposal needs senior counsel to confirm it.
+    """
     row = _proposal(session, request_id)
     _check_second(row, reviewer, request_id)
+    proposed = cases.stored_decision(row)
+    moment = lapses.Moment(at or utcnow(), "confirmation", reviewer.actor)
+    explanation = lapses.check(session, request_id, lapses.allowed(proposed), moment, config)
+    if "escalation" not in row.second_review:
+        check_senior(explanation, proposed, reviewer, request_id)
     row.status, row.confirmed_by, row.confirmed_at = CONFIRMED, reviewer.actor, utcnow()
     row.confirm_note = _check_note(note)
     session.flush()
@@ -225,6 +285,7 @@ def confirm(session: Session, request_id: str, reviewer: Reviewer, note: str = "
     log.append(session, "request:decision:confirmed", reviewer.actor, request_id, details)
     new_state = STATE_AFTER_OUTCOME[Outcome(row.outcome)]
     cases.transition(session, request_id, new_state, reviewer.actor)
+    lapses.clear(session, request_id)
     return new_state
 
 

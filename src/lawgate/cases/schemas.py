@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from lawgate.cases.clocks import TimeLimit
 from lawgate.cases.workflow import CaseState, is_answered
 from lawgate.domain import CallbackStatus, DateRange, Decision, Outcome, Request
 from lawgate.intake.signals import Signal, band
@@ -31,6 +32,10 @@ class CaseSummary(BaseModel):
     recommendation: Outcome | None = None
     signal_score: int = 0
     """The combined fraud-signal score, 0 to 100 (see lawgate.intake.signals)."""
+    time_limits: list[TimeLimit] = []
+    """What the request sets running out (process, validation, hold, gag), soonest first."""
+    next_limit: TimeLimit | None = None
+    """What runs out first while the case needs work, its response deadline included."""
 
     @property
     def risk(self) -> str:
@@ -85,6 +90,8 @@ class RecordedDecision(BaseModel):
     confirmed_by: str | None = None
     confirmed_at: dt.datetime | None = None
     confirm_note: str = ""
+    agency_message: str = ""
+    """The reviewer's message to the agency; the note and confirm_note never leave."""
 
     @property
     def in_force(self) -> bool:
@@ -117,6 +124,28 @@ class CallbackRecord(BaseModel):
     recorded_at: dt.datetime
 
 
+class Lapse(BaseModel):
+    """Why a granted or pending ruling no longer has a legal basis, and what would restore it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: str
+    """The policy rule that now refuses (its @id), e.g. baseline.process_expired."""
+    code: str
+    """The reason code, e.g. process_expired."""
+    citation: str
+    categories: list[str]
+    """The categories a ruling granted that the policy now refuses."""
+    fact: str
+    """The fact and its date in words: "the search warrant expired on 2026-11-27"."""
+    since: dt.datetime
+    """When the basis lapsed (or, if unknown, when the lapse was found)."""
+    found_at: dt.datetime
+    """The moment of the evaluation that found it."""
+    remedy: str
+    """What the agency must send for the request to be reconsidered."""
+
+
 class CaseDetail(BaseModel):
     """Everything a reviewer needs about one request."""
 
@@ -134,6 +163,8 @@ class CaseDetail(BaseModel):
     """What the latest call-back established: the policy's verification.callback."""
     registry_callback_phone: str = ""
     """The number staff must call: the agency registry's, never one from the request."""
+    lapse: Lapse | None = None
+    """Set when the policy, re-run at a later moment, refuses what had been granted or advised."""
 
 
 class AgencyStatus(BaseModel):
@@ -146,3 +177,8 @@ class AgencyStatus(BaseModel):
     received_at: dt.datetime
     deadline: dt.datetime
     decision: Decision | None
+    """The ruling in force, as cases.public.public_decision projects it: never a note."""
+    message: str = ""
+    """The reviewers' message to the agency, if they wrote one."""
+    lapse: Lapse | None = None
+    """Why the request went back to review: the rule, the fact and what to send."""

@@ -3,59 +3,48 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
-from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lawgate.auditlog import log
 from lawgate.cases.models import CallbackRow, CaseRow, DecisionRow
+from lawgate.cases.public import agency_message, public_decision, with_public_reasons
+from lawgate.cases.queue import summary_query, to_summary
 from lawgate.cases.schemas import (
     AgencyStatus,
     CallbackRecord,
     CaseDetail,
-    CaseSummary,
+    Lapse,
     Narrowing,
     RecordedDecision,
     TrailEntry,
 )
 from lawgate.cases.workflow import (
-    ANSWERED,
-    GRANTED,
     STATE_AFTER_OUTCOME,
     CaseState,
     check_transition,
 )
 from lawgate.domain import (
-    PRESERVATION_KINDS,
     CallbackStatus,
     Decision,
     Outcome,
     Request,
 )
 from lawgate.errors import ConflictError, InvalidInputError, LawgateError, NotFoundError
-from lawgate.intake.models import AgencyRow, RequestCategoryRow, RequestRow, TargetRow
+from lawgate.intake.models import AgencyRow, RequestCategoryRow, RequestRow
 from lawgate.intake.signals import Signal
 from lawgate.policy import engine
 from lawgate.policy.config import PolicyConfig
 from lawgate.policy.facts import PolicyInput
 from lawgate.store.base import as_utc, utcnow
 
+if TYPE_CHECKING:
+    from lawgate.cases.review import Ruling
+
 POLICY_ACTOR = "system:policy"
-
-
-@dataclass(frozen=True)
-class CaseFilter:
-    """What the queue may be narrowed to; None means any."""
-
-    state: CaseState | None = None
-    country: str | None = None
-    kind: str | None = None
-    agency_id: str | None = None
-    limit: int = 500
-    by_risk: bool = False
-    """Order open cases by fraud-signal score, highest first, instead of by deadline."""
 
 
 def open_case(session: Session, request_id: str, deadline: dt.datetime) -> CaseRow:
@@ -98,7 +87,7 @@ def _check_ruled(session: Session, request_id: str, new: CaseState) -> None:
         )
         if session.scalars(waiting.limit(1)).first() is None:
             raise ConflictError(f"request {request_id} has no proposed ruling to review")
-    if new not in RULED:
+    if new not in RULED or (new is CaseState.ESCALATED and _advice_escalates(session, request_id)):
         return
     ruling = latest_ruling(session, request_id)
     if ruling is None or STATE_AFTER_OUTCOME[ruling.decision.outcome] is not new:
@@ -106,6 +95,14 @@ def _check_ruled(session: Session, request_id: str, new: CaseState) -> None:
             f"request {request_id} cannot become '{new}' without a ruling in force that says so "
             "(a proposed ruling needs its second reviewer first)"
         )
+
+
+def _advice_escalates(session: Session, request_id: str) -> bool:
+    """True when the policy's latest advice sends the case to senior counsel."""
+    query = select(DecisionRow.outcome).where(
+        DecisionRow.request_id == request_id, DecisionRow.source == "policy"
+    )
+    return session.scalars(query.order_by(DecisionRow.id.desc())).first() == Outcome.ESCALATE
 
 
 def recommend(
@@ -140,7 +137,7 @@ def _evaluate(
             {"error": type(exc).__name__},
         )
         return None
-    session.add(_decision_row(request_id, decision, "policy", POLICY_ACTOR, ""))
+    session.add(policy_row(request_id, decision))
     session.flush()
     details = {"outcome": decision.outcome, "callback": source.verification.callback}
     log.append(session, event, POLICY_ACTOR, request_id, details)
@@ -216,12 +213,18 @@ def _decision_row(
     )
 
 
-def reviewer_row(
-    request_id: str, decision: Decision, actor: str, note: str, narrowing: Narrowing | None
-) -> DecisionRow:
-    """The stored form of a reviewer's ruling, with what it narrowed."""
+def policy_row(request_id: str, decision: Decision) -> DecisionRow:
+    """The stored form of the policy's advice."""
+    return _decision_row(request_id, decision, "policy", POLICY_ACTOR, "")
+
+
+def reviewer_row(request_id: str, ruling: Ruling, actor: str, note: str) -> DecisionRow:
+    """The stored form of a reviewer's ruling: reasons in public wording, the note kept apart."""
+    decision = with_public_reasons(ruling.decision)
     row = _decision_row(request_id, decision, "reviewer", actor, note)
+    narrowing = ruling.narrowing
     row.narrowing = narrowing.model_dump(mode="json", by_alias=True) if narrowing else None
+    row.agency_message = agency_message(ruling.message_to_agency)
     return row
 
 
@@ -236,72 +239,6 @@ def stored_decision(row: DecisionRow) -> Decision:
             "deadline": as_utc(row.deadline) if row.deadline else None,
         }
     )
-
-
-def _summary_query() -> Select[RequestRow, CaseRow, str, int, str | None]:
-    """Cases joined with their request and agency, a count of targets, the recommendation."""
-    targets = (
-        select(func.count(TargetRow.id))
-        .where(TargetRow.request_id == RequestRow.id)
-        .scalar_subquery()
-    )
-    recommendation = (
-        select(DecisionRow.outcome)
-        .where(DecisionRow.request_id == RequestRow.id, DecisionRow.source == "policy")
-        .order_by(DecisionRow.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    return (
-        select(RequestRow, CaseRow, AgencyRow.name, targets, recommendation)
-        .join(CaseRow, CaseRow.request_id == RequestRow.id)
-        .join(AgencyRow, AgencyRow.id == RequestRow.agency_id)
-    )
-
-
-def _to_summary(
-    request: RequestRow, case: CaseRow, agency_name: str, count: int, recommended: str | None
-) -> CaseSummary:
-    """Shape one joined row for the queue."""
-    return CaseSummary(
-        id=request.id,
-        agency_id=request.agency_id,
-        agency_name=agency_name,
-        country=request.country,
-        kind=request.kind,
-        purpose=request.purpose,
-        state=CaseState(case.state),
-        deadline=as_utc(case.deadline),
-        received_at=as_utc(request.received_at),
-        target_count=count,
-        categories=sorted(c.category for c in request.categories),
-        recommendation=Outcome(recommended) if recommended else None,
-        signal_score=request.signal_score,
-    )
-
-
-def _answered_last() -> ColumnElement[int]:
-    """A sort key putting cases that still need work before answered ones."""
-    granted_preservation = RequestRow.kind.in_(PRESERVATION_KINDS) & CaseRow.state.in_(GRANTED)
-    return case((CaseRow.state.in_(ANSWERED) | granted_preservation, 1), else_=0)
-
-
-def list_cases(session: Session, where: CaseFilter | None = None) -> list[CaseSummary]:
-    """The queue, soonest deadline first."""
-    where = where or CaseFilter()
-    query = _summary_query()
-    if where.state is not None:
-        query = query.where(CaseRow.state == where.state)
-    if where.country is not None:
-        query = query.where(RequestRow.country == where.country)
-    if where.kind is not None:
-        query = query.where(RequestRow.kind == where.kind)
-    if where.agency_id is not None:
-        query = query.where(RequestRow.agency_id == where.agency_id)
-    first = RequestRow.signal_score.desc() if where.by_risk else CaseRow.deadline
-    query = query.order_by(_answered_last(), first, CaseRow.deadline, RequestRow.id)
-    query = query.limit(where.limit)
-    return [_to_summary(*row) for row in session.execute(query).all()]
 
 
 def _decisions(session: Session, request_id: str) -> list[RecordedDecision]:
@@ -325,6 +262,7 @@ def _recorded(row: DecisionRow) -> RecordedDecision:
         confirmed_by=row.confirmed_by,
         confirmed_at=as_utc(row.confirmed_at) if row.confirmed_at else None,
         confirm_note=row.confirm_note,
+        agency_message=row.agency_message,
     )
 
 
@@ -341,7 +279,7 @@ def locked_state(session: Session, request_id: str) -> CaseState:
 
 def case_detail(session: Session, request_id: str) -> CaseDetail:
     """The request, its state, its decisions and its audit trail."""
-    query = _summary_query()
+    query = summary_query()
     row = session.execute(query.where(RequestRow.id == request_id)).one_or_none()
     if row is None:
         raise NotFoundError(f"no request with id {request_id!r}", "id")
@@ -352,7 +290,7 @@ def case_detail(session: Session, request_id: str) -> CaseDetail:
     ]
     agency = session.get(AgencyRow, request_row.agency_id)
     return CaseDetail(
-        summary=_to_summary(*row),
+        summary=to_summary(*row),
         request=Request.model_validate(request_row.body),
         decisions=_decisions(session, request_id),
         trail=trail,
@@ -360,7 +298,14 @@ def case_detail(session: Session, request_id: str) -> CaseDetail:
         callbacks=_callbacks(session, request_id),
         callback=callback_status(session, request_id),
         registry_callback_phone=agency.callback_phone if agency else "",
+        lapse=current_lapse(session, request_id),
     )
+
+
+def current_lapse(session: Session, request_id: str) -> Lapse | None:
+    """The lapse that stands on a case (see cases.lapses), as shown to reviewers and agency."""
+    case = session.get(CaseRow, request_id)
+    return Lapse.model_validate(case.lapse) if case is not None and case.lapse else None
 
 
 def agency_status(session: Session, request_id: str, agency_id: str) -> AgencyStatus:
@@ -375,5 +320,7 @@ def agency_status(session: Session, request_id: str, agency_id: str) -> AgencySt
         state=CaseState(case.state),
         received_at=as_utc(request.received_at),
         deadline=as_utc(case.deadline),
-        decision=ruling.decision if ruling else None,
+        decision=public_decision(ruling.decision) if ruling else None,
+        message=ruling.agency_message if ruling else "",
+        lapse=current_lapse(session, request_id),
     )

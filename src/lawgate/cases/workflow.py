@@ -32,7 +32,8 @@ TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
     S.RECEIVED: frozenset({S.VERIFIED, S.REJECTED}),
     # IN_REVIEW directly from VERIFIED until policy evaluation (issue 3) slots in between.
     S.VERIFIED: frozenset({S.EVALUATED, S.IN_REVIEW, S.REJECTED}),
-    S.EVALUATED: frozenset({S.IN_REVIEW}),
+    # Advice to escalate (political offence, national security...) goes to senior counsel at once.
+    S.EVALUATED: frozenset({S.IN_REVIEW, S.ESCALATED}),
     S.IN_REVIEW: frozenset(
         {S.APPROVED, S.PARTIALLY_APPROVED, S.REJECTED, S.ESCALATED, S.SECOND_REVIEW}
     ),
@@ -41,10 +42,11 @@ TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
     S.SECOND_REVIEW: frozenset(
         {S.APPROVED, S.PARTIALLY_APPROVED, S.REJECTED, S.ESCALATED, S.IN_REVIEW}
     ),
-    S.APPROVED: frozenset({S.PRODUCING, S.CLOSED}),
-    S.PARTIALLY_APPROVED: frozenset({S.PRODUCING, S.CLOSED}),
+    # Back to a reviewer's desk when the policy, re-run later, refuses what was granted (a lapse).
+    S.APPROVED: frozenset({S.PRODUCING, S.CLOSED, S.IN_REVIEW, S.ESCALATED}),
+    S.PARTIALLY_APPROVED: frozenset({S.PRODUCING, S.CLOSED, S.IN_REVIEW, S.ESCALATED}),
     S.REJECTED: frozenset({S.CLOSED}),
-    S.PRODUCING: frozenset({S.DELIVERED}),
+    S.PRODUCING: frozenset({S.DELIVERED, S.IN_REVIEW, S.ESCALATED}),
     S.DELIVERED: frozenset({S.CLOSED}),
     S.CLOSED: frozenset(),
 }

@@ -13,12 +13,12 @@ import yaml
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.orm import Session
 
-from lawgate.cases import callbacks, review
+from lawgate.cases import callbacks, lapses, review
 from lawgate.cases import services as cases
 from lawgate.cases.workflow import CaseState
 from lawgate.config import Settings
 from lawgate.demo import agency_keys
-from lawgate.domain import Agency, CallbackStatus, Request
+from lawgate.domain import Agency, CallbackStatus, Outcome, Request
 from lawgate.holds import services as holds
 from lawgate.intake import keys
 from lawgate.intake import services as intake
@@ -131,7 +131,15 @@ def seed(
         made.append(request_id)
         if progress:
             progress(number, len(plan["cases"]))
+    _recheck(session, made, settings, now)
     return made
+
+
+def _recheck(session: Session, made: list[str], settings: Settings, now: dt.datetime) -> None:
+    """The job worker's policy check, run once now, so lapses show from the first page."""
+    moment = lapses.Moment(now, "scheduled check", lapses.SWEEP_ACTOR)
+    for request_id in made:
+        lapses.sweep(session, request_id, moment, settings.policy)
 
 
 def demo_reviewers(session: Session, home: Path) -> tuple[review.Reviewer, review.Reviewer]:
@@ -185,8 +193,8 @@ def _rule(
     recommended = [
         d for d in cases.case_detail(session, request_id).decisions if d.source == "policy"
     ]
-    if not recommended:
-        return
+    if not recommended or recommended[-1].decision.outcome is Outcome.ESCALATE:
+        return  # intake sends what the policy escalates to senior counsel already
     note = "Agrees with the policy's recommendation (demo reviewer)."
     ruling = review.Ruling(recommended[-1].decision, note)
     state = review.record_decision(session, request_id, ruling, reviewer)

@@ -17,7 +17,14 @@ from lawgate.cases import services as cases
 from lawgate.cases.deadlines import deadline_for
 from lawgate.cases.workflow import CaseState
 from lawgate.config import Settings
-from lawgate.domain import Agency, Request, RequesterStatus, RequestKind, Verification
+from lawgate.domain import (
+    Agency,
+    Outcome,
+    Request,
+    RequesterStatus,
+    RequestKind,
+    Verification,
+)
 from lawgate.errors import (
     ConflictError,
     ForbiddenError,
@@ -55,10 +62,10 @@ def get_agency(session: Session, agency_id: str) -> Agency:
     row = session.get(AgencyRow, agency_id)
     if row is None:
         raise NotFoundError(f"no agency with id {agency_id!r}", "agency_id")
-    return _agency(row)
+    return agency_of(row)
 
 
-def _agency(row: AgencyRow) -> Agency:
+def agency_of(row: AgencyRow) -> Agency:
     """The domain form of a registry row."""
     return Agency(
         id=row.id,
@@ -74,7 +81,7 @@ def _agency(row: AgencyRow) -> Agency:
 
 def list_agencies(session: Session) -> list[Agency]:
     """Every registered agency, by id."""
-    return [_agency(row) for row in session.scalars(select(AgencyRow).order_by(AgencyRow.id))]
+    return [agency_of(row) for row in session.scalars(select(AgencyRow).order_by(AgencyRow.id))]
 
 
 def submit_request(
@@ -126,10 +133,12 @@ def submit_request(
     cases.open_case(session, request_id, deadline_for(request, received_at, settings.policy))
     cases.transition(session, request_id, CaseState.VERIFIED, SYSTEM_ACTOR)
     source = PolicyInput(
-        sender, request, STAND_IN_VERIFICATION, received_at, _prior_extensions(session, request)
+        sender, request, STAND_IN_VERIFICATION, received_at, prior_extensions(session, row)
     )
-    cases.recommend(session, request_id, source, settings.policy)
-    cases.transition(session, request_id, CaseState.IN_REVIEW, SYSTEM_ACTOR)
+    advice = cases.recommend(session, request_id, source, settings.policy)
+    escalate = advice is not None and advice.outcome is Outcome.ESCALATE
+    desk = CaseState.ESCALATED if escalate else CaseState.IN_REVIEW
+    cases.transition(session, request_id, desk, SYSTEM_ACTOR)
     return request_id
 
 
@@ -153,13 +162,15 @@ def _screen(
     return screened
 
 
-def _prior_extensions(session: Session, request: Request) -> int:
-    """How many extensions the preservation this request extends has had already."""
-    if request.preservation_ref is None:
+def prior_extensions(session: Session, row: RequestRow) -> int:
+    """Extensions of the same preservation filed before this request (never itself)."""
+    if row.preservation_ref is None:
         return 0
     query = select(func.count()).where(
-        RequestRow.preservation_ref == request.preservation_ref,
+        RequestRow.preservation_ref == row.preservation_ref,
         RequestRow.kind == RequestKind.PRESERVATION_EXTENSION,
+        RequestRow.id != row.id,
+        RequestRow.received_at <= row.received_at,
     )
     return int(session.scalar(query) or 0)
 

@@ -18,6 +18,7 @@ from huey import Huey, crontab
 from sqlalchemy.orm import Session, sessionmaker
 
 from lawgate.auditlog import publish
+from lawgate.cases import lapses
 from lawgate.config import Settings
 from lawgate.errors import LawgateError
 from lawgate.holds import services as holds
@@ -38,6 +39,7 @@ SCHEDULE = {
     "expire_holds": crontab(minute="*/5"),
     "send_notices": crontab(minute="*/5"),
     "deadline_alerts": crontab(minute="*/15"),
+    "recheck_policy": crontab(minute="*/5"),
 }
 
 
@@ -59,6 +61,7 @@ class Tasks:
     expire_holds: Any
     send_notices: Any
     deadline_alerts: Any
+    recheck_policy: Any
     produce: Any
 
     @property
@@ -114,6 +117,17 @@ def run_deadline_alerts(settings: Settings, now: dt.datetime | None = None) -> i
     return sent
 
 
+def run_recheck_policy(settings: Settings, now: dt.datetime | None = None) -> int:
+    """Re-run the policy on every open case, so the queue shows lapses without anyone looking."""
+    moment = lapses.Moment(now or utcnow(), "scheduled check", lapses.SWEEP_ACTOR)
+    with _store(settings) as factory:
+        found = lapses.sweep_open(factory, moment, settings.policy)
+    for request_id, lapse in found:
+        LOGGER.warning("policy basis lapsed on %s: %s", request_id, lapse.fact)
+    LOGGER.info("rechecked the policy on open cases: %d lapsed", len(found))
+    return len(found)
+
+
 def run_produce(settings: Settings, request_id: str, actor: str) -> Produced | None:
     """Seal one approved request; a refusal is logged, not retried (running again cannot help)."""
     out_dir = productions_dir(settings.home)
@@ -128,6 +142,7 @@ def run_produce(settings: Settings, request_id: str, actor: str) -> Produced | N
                 actor=actor,
                 log_key=publish.ensure_log_key(settings.home),
                 log_origin=settings.log_origin,
+                policy=settings.policy,
             )
             produced = job.run(request_id, out_dir)
     except LawgateError as exc:
@@ -156,6 +171,7 @@ def register(huey: Huey, settings: Settings) -> Tasks:
         "expire_holds": lambda: run_expire_holds(settings),
         "send_notices": lambda: run_send_notices(settings),
         "deadline_alerts": lambda: run_deadline_alerts(settings),
+        "recheck_policy": lambda: run_recheck_policy(settings),
     }
     handles = {
         name: huey.periodic_task(SCHEDULE[name], name=name)(_locked(huey, name, run))

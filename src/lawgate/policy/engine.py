@@ -50,6 +50,9 @@ class Explanation:
     denials: list[Fired]
     escalations: list[Fired]
     context: dict[str, Any]
+    held: list[Fired] = field(default_factory=list)
+    """Every escalation that fired, also on categories the policy refuses: only senior counsel
+    may release any of them (a reviewer's departure included)."""
 
 
 def _cedar_request(
@@ -121,11 +124,8 @@ def explain(
     }
     denials = _fired(decided, categories, packs, wanted=False)
     allowed = [c for c in categories if verdicts[c] is Verdict.ALLOW]
-    escalations = [
-        f
-        for f in _fired(escalated, categories, packs, wanted=True)
-        if any(c in allowed for c in f.categories)
-    ]
+    held = _fired(escalated, categories, packs, wanted=True)
+    escalations = [f for f in held if any(c in allowed for c in f.categories)]
     decision = Decision(
         outcome=_outcome(verdicts, escalations),
         categories=verdicts,
@@ -133,7 +133,7 @@ def explain(
         findings=findings(source.agency, request),
         deadline=deadline_for(request, source.as_of, config),
     )
-    return Explanation(decision, denials, escalations, ctx)
+    return Explanation(decision, denials, escalations, ctx, held)
 
 
 def evaluate(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -90,6 +91,12 @@ def _offence_facts(request: Request) -> dict[str, Any]:
     }
 
 
+def _whole_hours(span: dt.timedelta) -> int:
+    """Hours begun since issue, so 48 hours and one second is past a 48-hour window."""
+    hours = span.total_seconds() / 3600
+    return math.ceil(hours) if hours > 0 else math.floor(hours)
+
+
 def _process_facts(request: Request, as_of: dt.datetime) -> dict[str, Any]:
     """The instrument, who issued and validated it, and whether it is in force today."""
     process = request.legal_process
@@ -100,7 +107,7 @@ def _process_facts(request: Request, as_of: dt.datetime) -> dict[str, Any]:
         "issuer": process.issuer_role.value,
         "validated": validation is not None,
         "validator": validation.role.value if validation else "",
-        "hours_since_issue": int(since.total_seconds() // 3600),
+        "hours_since_issue": _whole_hours(since),
         "expired": process.expires_on is not None and process.expires_on < as_of.date(),
     }
 

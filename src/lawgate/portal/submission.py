@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lawgate.auditlog import log
+from lawgate.cases import queue
 from lawgate.cases import services as cases
 from lawgate.cases.schemas import AgencyStatus, CaseSummary
 from lawgate.config import Settings
@@ -79,7 +80,7 @@ def file_request(
 
 def agency_requests(session: Session, agency_id: str) -> list[ListedRequest]:
     """The agency's requests, open ones first by deadline, with their case references."""
-    summaries = cases.list_cases(session, cases.CaseFilter(agency_id=agency_id))
+    summaries = queue.list_cases(session, queue.CaseFilter(agency_id=agency_id))
     ids = [s.id for s in summaries]
     query = select(RequestRow.id, RequestRow.case_reference).where(RequestRow.id.in_(ids))
     references = {row.id: row.case_reference for row in session.execute(query)}

@@ -106,6 +106,7 @@ def produce(
                 on_progress=progress,
                 log_key=publish.ensure_log_key(settings.home),
                 log_origin=settings.log_origin,
+                policy=settings.policy,
             )
             produced = job.run(request_id, out_dir)
     except LawgateError as exc:

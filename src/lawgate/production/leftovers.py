@@ -1,10 +1,12 @@
 """One production per request at a time, and what a killed one left behind cleared by the next.
 
-The lock is an flock on a file outside the productions folder: the kernel releases it when the
-holding process exits or is killed, so a crashed run never blocks the next one (all producers of
-one productions folder run on one host). Holding it, the next run removes the crashed run's
-plaintext working folder and its sealed but unrecorded package (never delivered: delivery needs
-the record), each removal an audit entry.
+The lock belongs to the request in lawgate's store, never to an output folder: on PostgreSQL a
+session advisory lock (every host and process sharing the store sees it), on SQLite an flock on a
+file beside the database (every process on its host sees it). Either is released when the holding
+process exits or is killed, so a crashed run never blocks the next one; the store's unique key on
+`productions.request_id` is the last wall. Holding the lock, the next run removes the crashed
+run's plaintext working folder and its sealed but unrecorded package (never delivered: delivery
+needs the record), each removal an audit entry.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from lawgate.auditlog import log
@@ -32,29 +35,64 @@ def work_prefix(request_id: str) -> str:
     return f".lawgate-{request_id}-"
 
 
-def _lock_path(out_dir: Path, request_id: str) -> Path:
-    """A lock file per productions folder and request, in the system's temporary folder."""
-    folder = hashlib.sha256(str(out_dir.resolve()).encode("utf-8")).hexdigest()[:16]
-    path = Path(tempfile.gettempdir()) / LOCKS / folder
-    path.mkdir(parents=True, exist_ok=True)
-    return path / f"{request_id}.lock"
+def _busy(request_id: str) -> ConflictError:
+    """The refusal a second concurrent production gets."""
+    return ConflictError(
+        f"request {request_id} is already producing in another process; "
+        "its package appears when that run ends"
+    )
+
+
+def _lock_key(request_id: str) -> int:
+    """A signed 64-bit advisory-lock key for the request."""
+    digest = hashlib.sha256(f"lawgate-production:{request_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _lock_file(engine: sa.Engine, request_id: str) -> Path:
+    """The flock file of a request: beside the SQLite database, or per process in memory."""
+    database = engine.url.database
+    if database and database != ":memory:":
+        folder = Path(database).resolve().parent / f".{Path(database).name}.production-locks"
+    else:
+        folder = Path(tempfile.gettempdir()) / LOCKS / f"memory-{os.getpid()}-{id(engine)}"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{request_id}.lock"
 
 
 @contextmanager
-def exclusive(out_dir: Path, request_id: str) -> Iterator[None]:
-    """Hold the request's production lock for the block; refuse at once if another run has it."""
-    fd = os.open(_lock_path(out_dir, request_id), os.O_RDWR | os.O_CREAT, 0o600)
+def _advisory(engine: sa.Engine, request_id: str) -> Iterator[None]:
+    """PostgreSQL: a session advisory lock on its own connection, held for the block."""
+    key = _lock_key(request_id)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        if not connection.scalar(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": key}):
+            raise _busy(request_id)
+        try:
+            yield
+        finally:
+            connection.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+
+
+@contextmanager
+def _flocked(engine: sa.Engine, request_id: str) -> Iterator[None]:
+    """SQLite: an exclusive flock the kernel drops with the process."""
+    fd = os.open(_lock_file(engine, request_id), os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise ConflictError(
-                f"request {request_id} is being produced right now by another process; "
-                "its package appears when that run ends"
-            ) from exc
+            raise _busy(request_id) from exc
         yield
     finally:
         os.close(fd)
+
+
+@contextmanager
+def exclusive(engine: sa.Engine, request_id: str) -> Iterator[None]:
+    """Hold the request's production lock for the block; refuse at once if another run has it."""
+    lock = _advisory if engine.dialect.name == "postgresql" else _flocked
+    with lock(engine, request_id):
+        yield
 
 
 def clear_leftovers(session: Session, out_file: Path, actor: str) -> None:

@@ -16,7 +16,8 @@ class ProductionRow(Base):
     __tablename__ = "productions"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    request_id: Mapped[str] = mapped_column(ForeignKey("requests.id"), index=True)
+    request_id: Mapped[str] = mapped_column(ForeignKey("requests.id"), unique=True)
+    """One package per request, whatever folder or process a production ran from."""
     file_name: Mapped[str] = mapped_column(String(200))
     sha256: Mapped[str] = mapped_column(String(64))
     size_bytes: Mapped[int] = mapped_column()

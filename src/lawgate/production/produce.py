@@ -22,7 +22,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from lawgate.auditlog import log, merkle, publish, tree
 from lawgate.auditlog.log import Scalar
+from lawgate.cases import lapses
 from lawgate.cases import services as cases
+from lawgate.cases.public import public_decision
 from lawgate.cases.schemas import RecordedDecision
 from lawgate.cases.workflow import GRANTED, CaseState
 from lawgate.config import DEFAULT_LOG_ORIGIN
@@ -30,15 +32,18 @@ from lawgate.datamap import shipped
 from lawgate.datamap.model import DataMap
 from lawgate.datamap.resolve import Resolution, resolve_targets
 from lawgate.datamap.traverse import DateWindow, plan
-from lawgate.domain import PRESERVATION_KINDS, Agency, Request, RequestKind, Verdict
+from lawgate.domain import PRESERVATION_KINDS, Agency, Category, Request, RequestKind, Verdict
 from lawgate.errors import ConflictError, InvalidInputError
 from lawgate.holds import services as holds
 from lawgate.intake import services as intake
+from lawgate.policy.config import PolicyConfig
+from lawgate.policy.engine import DEFAULT_CONFIG
 from lawgate.production.collect import Collector, OnProgress, Pseudonyms
 from lawgate.production.leftovers import clear_leftovers, exclusive, work_prefix
 from lawgate.production.manifest import ManifestFacts, PackageScope
 from lawgate.production.models import ProductionRow
 from lawgate.production.package import write_sealed
+from lawgate.production.sealing import sha256_file
 from lawgate.production.signing import SigningKey
 from lawgate.store.base import utcnow
 from lawgate.store.session import transaction
@@ -99,10 +104,14 @@ class Production:
     pseudonym_key: bytes | None = None
     log_key: Ed25519PrivateKey | None = None
     log_origin: str = DEFAULT_LOG_ORIGIN
+    policy: PolicyConfig = DEFAULT_CONFIG
+    """The policy configuration the run re-checks its ruling against (settings.policy)."""
 
     def run(self, request_id: str, out_dir: Path) -> Produced:
         """Produce one request into out_dir, or refuse with the reason; audited either way."""
-        with exclusive(_out_dir(out_dir), request_id):
+        engine: sa.Engine = self.factory.kw["bind"]
+        with exclusive(engine, request_id):
+            _out_dir(out_dir)
             job = self._start(request_id, out_dir)
             try:
                 return self._produce(job)
@@ -119,6 +128,7 @@ class Production:
         """Check everything, move the case to 'producing' and log the start."""
         with transaction(self.factory) as session:
             job = _job(session, request_id, out_dir / f"{request_id}.age")
+            self._recheck(session, job, "production start")
             clear_leftovers(session, job.out_file, self.actor)
             if cases.locked_state(session, request_id) is not CaseState.PRODUCING:
                 cases.transition(session, request_id, CaseState.PRODUCING, self.actor)
@@ -221,11 +231,12 @@ class Production:
                 for r in resolution.results
             ],
         )
-        ruling = job.ruling
+        ruling = job.ruling  # only its public projection and message leave, never a note
         return ManifestFacts(
             request=job.request.model_dump(mode="json", by_alias=True, exclude_none=True),
             decision={
-                **ruling.decision.model_dump(mode="json", exclude_none=True),
+                **public_decision(ruling.decision).model_dump(mode="json", exclude_none=True),
+                "message": ruling.agency_message,
                 "decided_by": ruling.decided_by,
                 "decided_at": ruling.decided_at.isoformat(),
                 "confirmed_by": ruling.confirmed_by,
@@ -243,9 +254,27 @@ class Production:
             platform_name=self.platform_name,
         )
 
+    def _recheck(self, session: Session, job: Job, step: str) -> None:
+        """The policy at this moment must still allow every category the ruling granted."""
+        moment = lapses.Moment(utcnow(), step, self.actor)
+        granted = {Category(c) for c in job.categories}
+        lapses.check(session, job.request_id, granted, moment, self.policy)
+
+    def _discard_if_lapsed(self, session: Session, job: Job) -> None:
+        """Re-run the policy before the package is recorded (deliverable); a lapse destroys it."""
+        try:
+            self._recheck(session, job, "sealing")
+        except lapses.PolicyLapsedError:
+            digest = sha256_file(job.out_file)
+            job.out_file.unlink(missing_ok=True)
+            details: dict[str, Scalar] = {"sha256": digest, "why": "policy lapsed before sealing"}
+            log.append(session, "production:discarded", self.actor, job.request_id, details)
+            raise
+
     def _record(self, job: Job, digest: str, rows: dict[str, int], no_data: bool) -> Produced:
         """Log the sealed package's hash and keep a record of it."""
         with transaction(self.factory) as session:
+            self._discard_if_lapsed(session, job)
             size = job.out_file.stat().st_size
             entry = log.append(
                 session,

@@ -63,6 +63,20 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back everything on any error."""
-    with factory() as session, session.begin():
-        yield session
+    """One unit of work: commit on success, roll back everything on any error.
+
+    The one exception is an error marked `keeps_work` (a lapse found at a decision point): what
+    the transaction wrote is the record of that refusal, so it is committed before the error
+    goes on.
+    """
+    with factory() as session:
+        session.begin()
+        try:
+            yield session
+        except BaseException as exc:
+            if getattr(exc, "keeps_work", False):
+                session.commit()
+            else:
+                session.rollback()
+            raise
+        session.commit()

@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from starlette.datastructures import FormData
 
 from lawgate.auditlog import log
-from lawgate.cases import review
+from lawgate.cases import public, review
 from lawgate.cases import services as cases
 from lawgate.cases.workflow import GRANTED, CaseState
 from lawgate.config import Settings
@@ -23,6 +23,7 @@ from lawgate.jobs.tasks import enqueue_production
 from lawgate.notices import services as notices
 from lawgate.production import delivery
 from lawgate.staff.roles import may_review
+from lawgate.staff.sessions import credential as session_credential
 from lawgate.staff.web import SignedIn, StaffSession, checked_form, require_role
 from lawgate.store.base import utcnow
 from lawgate.web import casework, rulings
@@ -30,6 +31,7 @@ from lawgate.web.views import committed, render_case, same_origin, templates
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(same_origin)])
 MAX_FIELDS = 200
+templates.env.globals["agency_message_max"] = public.MESSAGE_MAX
 
 
 async def posted(request: Request, me: SignedIn) -> FormData:
@@ -44,8 +46,8 @@ Posted = Annotated[FormData, Depends(posted)]
 
 
 def _reviewer(me: StaffSession) -> review.Reviewer:
-    """The signed-in staff member as the review rules see them."""
-    return review.Reviewer(me.account.actor, me.account.role)
+    """The signed-in staff member as the review rules see them, with their session's origins."""
+    return review.Reviewer(me.account.actor, me.account.role, session_credential(me))
 
 
 def _fields(form: FormData) -> dict[str, str]:
@@ -70,19 +72,58 @@ def _act(
     return _back(request_id, anchor)
 
 
+def _ruling(db: sa.orm.Session, request_id: str, form: FormData) -> review.Ruling:
+    """The ruling the posted form describes, read against the case and the policy's advice."""
+    detail = cases.case_detail(db, request_id)
+    advice = casework.recommendation(detail)
+    targets = [v for v in form.getlist("target") if isinstance(v, str)]
+    return rulings.ruling_from(
+        _fields(form), targets, detail.request, advice.decision if advice else None
+    )
+
+
+def _preview(
+    request: Request, request_id: str, me: StaffSession, form: FormData, view: rulings.AgencyView
+) -> Response:
+    """What the agency will see, with the form carried over to send it as seen or change it."""
+    require_role(request, me, may_review, "rule on requests")
+    fields = _fields(form)
+    context = {
+        "me": me,
+        "request_id": request_id,
+        "view": view,
+        "then": rulings.intent(fields),
+        "asked": fields.get("action") == rulings.PREVIEW,
+        "carried": [
+            (k, v)
+            for k, v in form.multi_items()
+            if isinstance(v, str) and k not in rulings.NOT_CARRIED
+        ],
+    }
+    return templates.TemplateResponse(request, "ruling_preview.html", context)
+
+
 @router.post("/console/requests/{request_id}/decision")
 def decide(request: Request, request_id: str, me: SignedIn, form: Posted) -> Response:
-    """Record a ruling per category; it waits for a second reviewer where one is required."""
+    """Record a ruling per category (a second reviewer confirms it where one is required).
+
+    A message to the agency leaves only as the reviewer previewed it: asked for, or when the
+    message is new or changed since, the preview is shown instead of recording anything.
+    """
     settings: Settings = request.app.state.settings
+    try:
+        with committed(request) as db:
+            ruling = _ruling(db, request_id, form)
+    except LawgateError as exc:
+        return render_case(request, request_id, me, error=exc)
+    view = rulings.agency_view(ruling)
+    if form.get("action") == rulings.PREVIEW or rulings.unseen(_fields(form), view):
+        return _preview(request, request_id, me, form, view)
 
     def work(db: sa.orm.Session) -> None:
-        detail = cases.case_detail(db, request_id)
-        advice = casework.recommendation(detail)
-        targets = [v for v in form.getlist("target") if isinstance(v, str)]
-        ruling = rulings.ruling_from(
-            _fields(form), targets, detail.request, advice.decision if advice else None
+        review.record_decision(
+            db, request_id, ruling, _reviewer(me), config=settings.policy, at=utcnow()
         )
-        review.record_decision(db, request_id, ruling, _reviewer(me))
         holds.after_decision(db, request_id, settings, me.account.actor)
 
     return _act(request, request_id, me, "decision", work)
@@ -95,7 +136,7 @@ def confirm(request: Request, request_id: str, me: SignedIn, form: Posted) -> Re
     note = str(form.get("note", ""))
 
     def work(db: sa.orm.Session) -> None:
-        review.confirm(db, request_id, _reviewer(me), note)
+        review.confirm(db, request_id, _reviewer(me), note, config=settings.policy, at=utcnow())
         holds.after_decision(db, request_id, settings, me.account.actor)
 
     return _act(request, request_id, me, "decision", work)
@@ -159,7 +200,9 @@ def download(request: Request, request_id: str, me: SignedIn) -> FileResponse:
     require_role(request, me, may_review, "download packages")
     settings: Settings = request.app.state.settings
     with committed(request) as db:
-        package = delivery.staff_copy(db, request_id, settings.home, me.account.actor)
+        package = delivery.staff_copy(
+            db, request_id, settings.home, me.account.actor, settings.policy
+        )
     headers = {"Repr-Digest": package.repr_digest}
     return FileResponse(
         package.path,
@@ -180,7 +223,9 @@ def deliver(request: Request, request_id: str, me: SignedIn, form: Posted) -> Re
         request_id,
         me,
         "production",
-        lambda db: delivery.mark_delivered(db, request_id, settings.home, me.account.actor, how),
+        lambda db: delivery.mark_delivered(
+            db, request_id, settings.home, me.account.actor, how, settings.policy
+        ),
     )
 
 

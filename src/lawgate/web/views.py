@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -15,8 +15,10 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
 
 from lawgate.api.deps import DbSession
-from lawgate.cases import callbacks
+from lawgate.cases import callbacks, clocks
+from lawgate.cases import queue as worklist
 from lawgate.cases import services as cases
+from lawgate.cases.schemas import CaseDetail
 from lawgate.cases.workflow import DECIDABLE, CaseState
 from lawgate.config import Settings
 from lawgate.domain import CallbackStatus, RequestKind
@@ -45,6 +47,17 @@ def until(deadline: dt.datetime, now: dt.datetime) -> str:
 
 templates.env.filters["until"] = until
 templates.env.filters["risk"] = band
+templates.env.filters["countdown"] = clocks.countdown
+ORDERS = {
+    "deadline": "deadline",
+    "risk": "risk, highest first",
+    "time_limit": "what runs out first",
+}
+"""The queue's sort orders (the `sort` parameter) and how the heading names each."""
+WINDOWS = (1, 3, 7, 30)
+"""The time-limit windows, in days, the queue's header offers as links."""
+MAX_WINDOW_DAYS = 3650
+"""A longer window is ignored, as the staff API refuses one (within_days <= 3650)."""
 
 
 def _choice(enum: type[Choice], value: str | None) -> Choice | None:
@@ -58,6 +71,14 @@ def home() -> RedirectResponse:
     return RedirectResponse("/console", status_code=307)
 
 
+def _days(value: str | None) -> int | None:
+    """A window in whole days from the query, or none when blank or not a sensible number."""
+    text = (value or "").strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_WINDOW_DAYS:
+        return None
+    return int(text)
+
+
 @router.get("/console", response_class=HTMLResponse)
 def queue(
     request: Request,
@@ -67,39 +88,59 @@ def queue(
     country: Annotated[str | None, Query(max_length=2)] = None,
     kind: Annotated[str | None, Query()] = None,
     sort: Annotated[str | None, Query()] = None,
+    within: Annotated[str | None, Query(max_length=8)] = None,
 ) -> Response:
-    """The reviewer's queue, by deadline or by risk, filtered by state, country and kind."""
-    chosen_state = _choice(CaseState, state)
-    chosen_kind = _choice(RequestKind, kind)
+    """The queue by deadline, risk or time limit; filtered by state, country, kind and window."""
+    order = sort if sort in ORDERS else "deadline"
+    window = _days(within)
+    chosen_state, chosen_kind = _choice(CaseState, state), _choice(RequestKind, kind)
     chosen_country = (country or "").upper() or None
-    by_risk = sort == "risk"
-    where = cases.CaseFilter(
-        state=chosen_state, country=chosen_country, kind=chosen_kind, by_risk=by_risk
+    now = utcnow()
+    where = worklist.CaseFilter(
+        state=chosen_state,
+        country=chosen_country,
+        kind=chosen_kind,
+        by_risk=order == "risk",
+        by_time_limit=order == "time_limit",
+        runs_out_by=None if window is None else now + dt.timedelta(days=window),
     )
-    rows = cases.list_cases(db, where)
-    everything = cases.list_cases(db)
-    context_now = utcnow()
+    everything = worklist.list_cases(db)
     chosen = {"state": chosen_state, "country": chosen_country, "kind": chosen_kind}
     context = {
-        "rows": rows,
-        "now": context_now,
+        "rows": worklist.list_cases(db, where),
+        "now": now,
         "states": list(CaseState),
         "kinds": list(RequestKind),
         "countries": sorted({r.country for r in everything}),
         "chosen": chosen,
-        "by_risk": by_risk,
-        "sort_link": _sort_link(chosen, not by_risk),
-        "overdue": sum(1 for r in everything if r.overdue(context_now)),
+        "order": order,
+        "order_words": ORDERS[order],
+        "window": window,
+        "links": _links(chosen, order, window),
+        "overdue": sum(1 for r in everything if r.overdue(now)),
         "me": me,
     }
     return templates.TemplateResponse(request, "queue.html", context)
 
 
-def _sort_link(chosen: dict[str, str | None], by_risk: bool) -> str:
-    """The queue's address with the same filters, sorted the other way."""
+def _links(chosen: dict[str, str | None], order: str, window: int | None) -> dict[str, Any]:
+    """The header's links: each keeps the filters and changes only the order or the window."""
+    return {
+        "risk": _queue_link(chosen, "deadline" if order == "risk" else "risk", window),
+        "time_limit": _queue_link(
+            chosen, "deadline" if order == "time_limit" else "time_limit", window
+        ),
+        "windows": {days: _queue_link(chosen, order, days) for days in (*WINDOWS, None)},
+    }
+
+
+def _queue_link(chosen: dict[str, str | None], order: str, window: int | None) -> str:
+    """The queue's address with the same filters, in the given order and time-limit window."""
     query = {k: v for k, v in chosen.items() if v}
-    if by_risk:
-        query["sort"] = "risk"
+    if order != "deadline":
+        query["sort"] = order
+    if window is not None:
+        query["within"] = str(window)
     return "/console" + ("?" + urlencode(query) if query else "")
 
 
@@ -116,20 +157,27 @@ def render_case(
     settings: Settings = request.app.state.settings
     with committed(request) as db:
         detail = cases.case_detail(db, request_id)
-        extra = casework.context(db, detail, me.account, settings)
-        names = staff_accounts.actor_names(db)
-    context = {
+        context = case_context(db, detail, me, settings, utcnow())
+    status = error.status if error else 200
+    context["error"] = error
+    return templates.TemplateResponse(request, "case.html", context, status_code=status)
+
+
+def case_context(
+    db: Session, detail: CaseDetail, me: StaffSession, settings: Settings, now: dt.datetime
+) -> dict[str, Any]:
+    """What case.html reads about one case at `now`, apart from the refusal of a last action."""
+    extra = casework.context(db, detail, me.account, settings)
+    return {
         "case": detail,
-        "now": utcnow(),
+        "now": now,
         "emergency": detail.request.kind is RequestKind.EMERGENCY_DISCLOSURE,
         "can_call": detail.summary.state in DECIDABLE and may_review(me.account.role),
         "me": me,
-        "names": names,
-        "error": error,
+        "names": staff_accounts.actor_names(db),
+        "error": None,
         **extra,
     }
-    status = error.status if error else 200
-    return templates.TemplateResponse(request, "case.html", context, status_code=status)
 
 
 @contextmanager
