@@ -268,3 +268,23 @@ def test_a_console_ruling_past_expiry_shows_the_lapse_in_red(
     with transaction(session_factory(session.get_bind())) as db:  # type: ignore[arg-type]
         assert cases.latest_ruling(db, request_id) is None
         assert cases.locked_state(db, request_id) is CaseState.IN_REVIEW
+
+
+def test_a_granted_preservation_is_left_to_its_holds(settings: Settings, session: Session) -> None:
+    """The sweep reopens disclosures, never an answered preservation (its holds keep time)."""
+    register(session)
+    factory = session_factory(session.get_bind())  # type: ignore[arg-type]
+    body = expiring(kind="preservation", preservation={"days": 90}, categories=["subscriber"])
+    grant = Decision.model_validate({"outcome": "approve", "categories": {"subscriber": "allow"}})
+    with transaction(factory) as db:
+        sender = intake.get_agency(db, "us-doj-fbi-nyfo")
+        request_id = intake.submit_request(
+            db, Request.model_validate(body), sender, settings, RECEIVED
+        )
+        reviewer = review.Reviewer("staff:1", Role.REVIEWER)
+        ruling = review.Ruling(grant, "preserve")
+        state = review.record_decision(db, request_id, ruling, reviewer, at=RECEIVED)
+    assert state is CaseState.APPROVED
+    with transaction(factory) as db:
+        assert request_id not in lapses.open_cases(db)
+    assert run_recheck_policy(settings, PAST_IT) == 0

@@ -24,8 +24,9 @@ from lawgate.cases import services as cases
 from lawgate.cases.lapse_text import describe
 from lawgate.cases.models import CaseRow, DecisionRow
 from lawgate.cases.schemas import Lapse
-from lawgate.cases.workflow import CaseState
+from lawgate.cases.workflow import GRANTED, CaseState
 from lawgate.domain import (
+    PRESERVATION_KINDS,
     Category,
     Decision,
     Outcome,
@@ -175,9 +176,17 @@ def sweep(session: Session, request_id: str, moment: Moment, config: PolicyConfi
 
 
 def open_cases(session: Session) -> list[str]:
-    """The cases whose grant could still lapse, oldest deadline first."""
+    """The cases whose grant could still lapse, oldest deadline first.
+
+    A granted preservation is answered: its holds run and end on their own clock (holds jobs).
+    """
     states = sorted(REOPENABLE - {CaseState.PRODUCING})
-    query = select(CaseRow.request_id).where(CaseRow.state.in_(states))
+    held = RequestRow.kind.in_(PRESERVATION_KINDS) & CaseRow.state.in_(GRANTED)
+    query = (
+        select(CaseRow.request_id)
+        .join(RequestRow, RequestRow.id == CaseRow.request_id)
+        .where(CaseRow.state.in_(states), ~held)
+    )
     return list(session.scalars(query.order_by(CaseRow.deadline, CaseRow.request_id)))
 
 
