@@ -220,14 +220,19 @@ def matched_step(secret: str, code: str, now: dt.datetime) -> int | None:
     return None
 
 
-def _last_used_step(session: Session, realm: Realm, account_id: int) -> int:
-    """The time step of the last successful login: its code and older ones are spent."""
-    succeeded = realm.event("login:succeeded")
-    for entry in reversed(log.entries_for(session, realm.subject(account_id))):
-        if entry.event == succeeded:
-            step = json.loads(entry.canonical)["details"].get("totp_step")
-            return int(step) if step is not None else -1
-    return -1
+SPENDING_EVENTS = ("login:succeeded", "code:accepted")
+"""A code opens one sign-in or one one-off act (issuing a staff API token), never two."""
+
+
+def last_used_step(session: Session, realm: Realm, account_id: int) -> int:
+    """The newest time step spent on a sign-in or a one-off act: its code and older are spent."""
+    spent = {realm.event(name) for name in SPENDING_EVENTS}
+    steps = [
+        json.loads(entry.canonical)["details"].get("totp_step")
+        for entry in log.entries_for(session, realm.subject(account_id))
+        if entry.event in spent
+    ]
+    return max((int(step) for step in steps if step is not None), default=-1)
 
 
 def _locked_error(realm: Realm, until: dt.datetime) -> AccountLockedError:
@@ -305,7 +310,7 @@ def sign_in(
     step = matched_step(row.totp_secret, code, now)
     if step is None:
         raise _failure(session, realm, row, "bad_code", now)
-    if step <= _last_used_step(session, realm, row.id):
+    if step <= last_used_step(session, realm, row.id):
         raise _failure(session, realm, row, "code_reused", now)
     row.failed_logins = 0
     if HASHER.check_needs_rehash(row.password_hash):

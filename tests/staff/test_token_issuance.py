@@ -19,7 +19,7 @@ from lawgate.errors import UnauthenticatedError
 from lawgate.staff import factor, tokens
 from lawgate.staff.models import StaffRow
 from tests.conftest import StaffFactory
-from tests.factories import bearer
+from tests.factories import CSRF_FIELD, bearer
 from tests.staff.minting import code, printed_tokens, staff_token, wrong
 
 QUEUE = "/api/v1/staff/requests"
@@ -172,3 +172,24 @@ def test_five_wrong_codes_lock_the_account_like_failed_sign_ins(
         tokens.confirm(session, owner.email, pyotp.TOTP(secret).at(now))
     assert locked.value.status == 423
     assert [e["details"]["failures"] for e in logged(session, factor.REFUSED)] == [1, 2, 3, 4, 5]
+
+
+def test_a_code_spent_on_a_token_act_cannot_sign_in(
+    settings: Settings, client: TestClient, staff_member: StaffFactory
+) -> None:
+    """One code, one act: the admin's code that minted a token is refused at the console."""
+    owner, _, _ = staff_member("reviewer")
+    admin, password, admin_secret = staff_member("admin")
+    spent = code(admin_secret)
+    issued = staff_token(settings, owner.email, "--by", admin.email, "--code", spent)
+    assert issued.exit_code == 0, issued.output
+    page = client.get("/console/login")
+    form = {
+        "email": admin.email,
+        "password": password,
+        "code": spent,
+        "csrf_token": CSRF_FIELD.search(page.text).group(1),  # type: ignore[union-attr]
+    }
+    answer = client.post("/console/login", data=form, follow_redirects=False)
+    assert answer.status_code != 303, "a spent code opened a session"
+    assert "lawgate_console" not in answer.cookies

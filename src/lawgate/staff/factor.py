@@ -7,7 +7,6 @@ not enough to mint a credential: the person whose code it is must be there.
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from sqlalchemy.orm import Session
 
@@ -21,24 +20,12 @@ from lawgate.store.base import as_utc, utcnow
 
 ACCEPTED = REALM.event("code:accepted")
 REFUSED = REALM.event("code:refused")
-SPENT = frozenset({ACCEPTED, REALM.event("login:succeeded")})
-"""Events whose code is spent: a code opens one sign-in or one token act, never two."""
 
 
 class CodeRefusedError(UnauthenticatedError):
     """A wrong, expired or reused code: the failure is counted, so its transaction commits."""
 
     keeps_work = True
-
-
-def last_spent_step(session: Session, account_id: int) -> int:
-    """The newest TOTP time step the account has spent on a sign-in or a token act, or -1."""
-    steps = [
-        json.loads(entry.canonical)["details"].get("totp_step")
-        for entry in log.entries_for(session, REALM.subject(account_id))
-        if entry.event in SPENT
-    ]
-    return max((int(step) for step in steps if step is not None), default=-1)
 
 
 def _failed(session: Session, row: StaffRow, reason: str, now: dt.datetime) -> CodeRefusedError:
@@ -79,7 +66,7 @@ def check_code(
     step = credentials.matched_step(row.totp_secret, code, now)
     if step is None:
         raise _failed(session, row, "bad_code", now)
-    if step <= last_spent_step(session, row.id):
+    if step <= credentials.last_used_step(session, REALM, row.id):
         raise _failed(session, row, "code_reused", now)
     row.failed_logins, row.locked_until = 0, None
     subject = REALM.subject(row.id)
