@@ -44,6 +44,7 @@ system-packages:
 bench: $(VENV)/.installed
 	$(BIN)/python bench/demo_data.py
 	$(BIN)/python bench/policy.py
+	$(BIN)/python bench/recheck.py
 	$(BIN)/python bench/production.py
 	$(BIN)/python bench/auditlog.py
 
