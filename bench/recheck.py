@@ -23,7 +23,7 @@ from pathlib import Path
 
 from lawgate.cases import lapses, review
 from lawgate.config import Settings
-from lawgate.demo.samples import warrant_request
+from lawgate.demo.samples import EXPIRING_WARRANT, SAMPLE_AGENCY, warrant_request
 from lawgate.domain import Agency, Decision, Request
 from lawgate.intake import services as intake
 from lawgate.policy import engine
@@ -36,25 +36,6 @@ from lawgate.store.session import make_engine, session_factory, transaction
 RECEIVED = dt.datetime(2026, 11, 25, 10, tzinfo=dt.UTC)
 IN_FORCE = dt.datetime(2026, 11, 26, 12, tzinfo=dt.UTC)
 PAST_IT = dt.datetime(2026, 11, 28, 0, 0, 1, tzinfo=dt.UTC)
-FBI: dict[str, object] = {
-    "id": "us-doj-fbi-nyfo",
-    "name": "FBI New York Field Office",
-    "country": "US",
-    "kind": "police",
-    "level": "federal",
-    "domains": ["fbi.gov"],
-    "callback_phone": "+1 212 384 1000",
-}
-WARRANT = {
-    "type": "search_warrant",
-    "issuer_role": "judge",
-    "issuer_name": "L.A. Superior Court",
-    "issued_on": "2026-11-17",
-    "expires_on": "2026-11-27",
-    "validated_by": None,
-    "document_sha256": "ab" * 32,
-    "document_name": "warrant.pdf",
-}
 GRANT = Decision.model_validate(
     {"outcome": "approve", "categories": {"subscriber": "allow", "traffic": "allow"}}
 )
@@ -69,13 +50,13 @@ def build(folder: Path, count: int) -> tuple[Settings, list[str]]:
     )
     factory = session_factory(make_engine(url))
     body = warrant_request(
-        legal_process=WARRANT, categories=["subscriber", "traffic"], non_disclosure=None
+        legal_process=EXPIRING_WARRANT, categories=["subscriber", "traffic"], non_disclosure=None
     )
     request = Request.model_validate(body)
     reviewer = review.Reviewer("staff:bench", Role.REVIEWER)
     ids = []
     with transaction(factory) as session:
-        intake.register_agency(session, Agency.model_validate(FBI), "bench")
+        intake.register_agency(session, Agency.model_validate(SAMPLE_AGENCY), "bench")
         sender = intake.get_agency(session, "us-doj-fbi-nyfo")
         for number in range(count):
             request_id = intake.submit_request(session, request, sender, settings, RECEIVED)

@@ -20,21 +20,13 @@ from sqlalchemy.orm import Session
 from lawgate.cases import review
 from lawgate.cases.workflow import CaseState
 from lawgate.client import SignatureAuth
-from lawgate.demo.samples import WARRANT_REQUEST
+from lawgate.demo.samples import SAMPLE_AGENCY, WARRANT_REQUEST
 from lawgate.domain import Agency, Decision
 from lawgate.intake import keys, signatures
 from lawgate.intake import services as intake
 from lawgate.staff.roles import Role
 
-FBI: dict[str, Any] = {
-    "id": "us-doj-fbi-nyfo",
-    "name": "FBI New York Field Office",
-    "country": "US",
-    "kind": "police",
-    "level": "federal",
-    "domains": ["fbi.gov"],
-    "callback_phone": "+1 212 384 1000",
-}
+FBI: dict[str, Any] = SAMPLE_AGENCY
 
 
 def request_body(**changes: Any) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from lawgate.cases import lapses, review
 from lawgate.cases import services as cases
 from lawgate.cases.workflow import CaseState
 from lawgate.config import Settings
+from lawgate.demo.samples import EXPIRING_WARRANT
 from lawgate.domain import Agency, Decision, Request, Verification
 from lawgate.intake import services as intake
 from lawgate.jobs.tasks import run_recheck_policy
@@ -45,16 +46,7 @@ RECEIVED = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
 LAST_SECOND = dt.datetime(2026, 11, 27, 23, 59, 59, tzinfo=dt.UTC)
 """The warrant below says it expires on 2026-11-27: in force through that whole day."""
 PAST_IT = LAST_SECOND + dt.timedelta(seconds=1)
-WARRANT = {
-    "type": "search_warrant",
-    "issuer_role": "judge",
-    "issuer_name": "L.A. Superior Court",
-    "issued_on": "2026-11-17",
-    "expires_on": "2026-11-27",
-    "validated_by": None,
-    "document_sha256": "ab" * 32,
-    "document_name": "warrant.pdf",
-}
+WARRANT = EXPIRING_WARRANT
 NON_CONTENT = {"subscriber": "allow", "traffic": "allow"}
 APPROVE = {"outcome": "approve", "categories": NON_CONTENT, "reasons": []}
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from lawgate.api.app import create_app
 from lawgate.config import Settings
+from lawgate.demo.samples import SAMPLE_AGENCY
 from lawgate.domain import Agency
 from lawgate.intake import services as intake
 from lawgate.portal import accounts
@@ -25,15 +26,7 @@ from tests.web.conftest import browser_page, live_server
 __all__ = ["browser_page", "live_server"]
 """The real server and Debian's chromium, shared with the console's browser tests."""
 
-AGENCY: dict[str, Any] = {
-    "id": "us-doj-fbi-nyfo",
-    "name": "FBI New York Field Office",
-    "country": "US",
-    "kind": "police",
-    "level": "federal",
-    "domains": ["fbi.gov"],
-    "callback_phone": "+1 212 384 1000",
-}
+AGENCY: dict[str, Any] = SAMPLE_AGENCY
 OTHER_AGENCY: dict[str, Any] = {
     "id": "gb-met-police",
     "name": "Metropolitan Police Service",

@@ -5,6 +5,29 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+SAMPLE_AGENCY: dict[str, Any] = {
+    "id": "us-doj-fbi-nyfo",
+    "name": "FBI New York Field Office",
+    "country": "US",
+    "kind": "police",
+    "level": "federal",
+    "domains": ["fbi.gov"],
+    "callback_phone": "+1 212 384 1000",
+}
+"""The agency that files the sample requests, as its registry record."""
+
+EXPIRING_WARRANT: dict[str, Any] = {
+    "type": "search_warrant",
+    "issuer_role": "judge",
+    "issuer_name": "L.A. Superior Court",
+    "issued_on": "2026-11-17",
+    "expires_on": "2026-11-27",
+    "validated_by": None,
+    "document_sha256": "ab" * 32,
+    "document_name": "warrant.pdf",
+}
+"""A warrant in force through 2026-11-27: the tests and the sweep benchmark watch it lapse."""
+
 WARRANT_REQUEST: dict[str, Any] = {
     "kind": "production",
     "agency_id": "us-doj-fbi-nyfo",
