@@ -36,16 +36,23 @@ def refused_for_credential(answer: Any) -> bool:
     )
 
 
-def test_one_person_cannot_rule_with_their_token_and_confirm_with_one_they_minted(
+def mallory_and_bob(
     client: TestClient, session: Session, settings: Settings, staff_member: StaffFactory
-) -> None:
-    """Mallory, an admin, mints Bob's token (Bob confirms it); as a reviewer she cannot use it."""
+) -> tuple[str, str]:
+    """Mallory, an admin turned reviewer, with her own token and the one she minted for Bob."""
     mallory, password, mallory_secret = staff_member("admin")
     bob, _, bob_secret = staff_member("reviewer")
     [bobs] = admin_minted(settings, (mallory.email, mallory_secret), (bob.email, bob_secret))
     accounts.set_role(session, mallory.email, "reviewer", "test")
     session.commit()
-    hers = self_issued(client, mallory.email, password, mallory_secret)
+    return self_issued(client, mallory.email, password, mallory_secret), bobs
+
+
+def test_one_person_cannot_rule_with_their_token_and_confirm_with_one_they_minted(
+    client: TestClient, session: Session, settings: Settings, staff_member: StaffFactory
+) -> None:
+    """Mallory, an admin, mints Bob's token (Bob confirms it); as a reviewer she cannot use it."""
+    hers, bobs = mallory_and_bob(client, session, settings, staff_member)
     request_id = submitted(client, session)
     ruled = decide(client, request_id, PARTIAL, NOTE, bearer(hers))
     assert ruled.json()["state"] == "second_review", ruled.text
@@ -60,12 +67,7 @@ def test_one_person_cannot_rule_with_their_token_and_confirm_with_one_they_minte
 def test_nor_rule_with_the_minted_token_and_confirm_with_their_own(
     client: TestClient, session: Session, settings: Settings, staff_member: StaffFactory
 ) -> None:
-    mallory, password, mallory_secret = staff_member("admin")
-    bob, _, bob_secret = staff_member("reviewer")
-    [bobs] = admin_minted(settings, (mallory.email, mallory_secret), (bob.email, bob_secret))
-    accounts.set_role(session, mallory.email, "reviewer", "test")
-    session.commit()
-    hers = self_issued(client, mallory.email, password, mallory_secret)
+    hers, bobs = mallory_and_bob(client, session, settings, staff_member)
     request_id = submitted(client, session)
     assert decide(client, request_id, PARTIAL, NOTE, bearer(bobs)).status_code == 200
     assert refused_for_credential(confirm(client, request_id, bearer(hers)))
