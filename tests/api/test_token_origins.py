@@ -42,7 +42,9 @@ def mallory_and_bob(
     """Mallory, an admin turned reviewer, with her own token and the one she minted for Bob."""
     mallory, password, mallory_secret = staff_member("admin")
     bob, _, bob_secret = staff_member("reviewer")
-    [bobs] = admin_minted(settings, (mallory.email, mallory_secret), (bob.email, bob_secret))
+    # One code, one act: the mint spends the previous code, the sign-in and her own token the next.
+    admin = (mallory.email, mallory_secret)
+    [bobs] = admin_minted(settings, admin, (bob.email, bob_secret), later=-1)
     accounts.set_role(session, mallory.email, "reviewer", "test")
     session.commit()
     return self_issued(client, mallory.email, password, mallory_secret), bobs
