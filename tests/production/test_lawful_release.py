@@ -19,11 +19,13 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
 
 from lawgate.api.app import create_app
 from lawgate.cases import lapses
 from lawgate.cases import services as cases
 from lawgate.cases.workflow import CaseState
+from lawgate.cli import app
 from lawgate.config import Settings
 from lawgate.domain import Verdict
 from lawgate.errors import ConflictError
@@ -220,3 +222,26 @@ def test_a_released_package_holds_only_what_the_policy_allows_at_that_moment(
     root = unpack_with_age(produced.path, agency[1], out / "open", request_id)
     manifest = json.loads((root / "manifest.json").read_text())
     assert set(manifest["scope"]["categories"]) <= allowed_then
+
+
+def test_lawgate_produce_past_expiry_names_the_lapse_and_seals_nothing(
+    factory: sessionmaker[Session],
+    settings: Settings,
+    lapsing: str,
+    built: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The command a reviewer runs: exit 2, the fact and the rule said, no package."""
+    monkeypatch.setenv("LAWGATE_HOME", str(settings.home))
+    monkeypatch.setenv("LAWGATE_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("LAWGATE_MARKETPLACE_URL", built.url)
+    out = tmp_path / "out"
+    out.mkdir()
+    with time_machine.travel(PAST_IT, tick=False):
+        result = CliRunner().invoke(app, ["produce", lapsing, "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert "the search warrant expired on 2026-11-27" in said and "baseline.in_force" in said
+    assert list(out.iterdir()) == []
+    assert state_of(factory, lapsing) is CaseState.IN_REVIEW
