@@ -243,20 +243,34 @@ def _locked_error(realm: Realm, until: dt.datetime) -> AccountLockedError:
     )
 
 
-def _failure(
-    session: Session, realm: Realm, row: AccountColumns, reason: str, now: dt.datetime
-) -> LoginRefusedError:
-    """Count a failure, lock the account at the limit, and log both."""
+def count_failure(
+    session: Session,
+    realm: Realm,
+    row: AccountColumns,
+    reason: str,
+    now: dt.datetime,
+    event: str = "login:failed",
+) -> bool:
+    """Count a failed sign-in or code, lock the account at the limit, log both; True if locked."""
     row.failed_logins += 1
     subject = realm.subject(row.id)
     details: dict[str, log.Scalar] = {"reason": reason, "failures": row.failed_logins}
-    log.append(session, realm.event("login:failed"), realm.login_actor, subject, details)
+    log.append(session, realm.event(event), realm.login_actor, subject, details)
     if row.failed_logins < MAX_FAILURES:
-        return LoginRefusedError(REFUSED)
+        return False
     row.locked_until = now + LOCKOUT
     until = {"until": row.locked_until.isoformat()}
     log.append(session, realm.event("login:locked"), realm.login_actor, subject, until)
-    return _locked_error(realm, row.locked_until)
+    return True
+
+
+def _failure(
+    session: Session, realm: Realm, row: AccountColumns, reason: str, now: dt.datetime
+) -> LoginRefusedError:
+    """A failed sign-in, counted: the refusal, or the lockout once the limit is reached."""
+    if count_failure(session, realm, row, reason, now) and row.locked_until is not None:
+        return _locked_error(realm, row.locked_until)
+    return LoginRefusedError(REFUSED)
 
 
 def _refuse_early(

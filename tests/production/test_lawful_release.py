@@ -38,9 +38,16 @@ from tests.cases.test_lapses import LAST_SECOND, PAST_IT, RECEIVED, WARRANT
 from tests.demo.conftest import built, engine
 from tests.factories import FBI, agency_key, agency_key_id, public_bytes, signed
 from tests.production.test_package import unpack_with_age
-from tests.production.test_produce import decide, factory, file_request, production, trail
+from tests.production.test_produce import (
+    cli_env,
+    decide,
+    factory,
+    file_request,
+    production,
+    trail,
+)
 
-__all__ = ["built", "engine", "factory", "production"]
+__all__ = ["built", "cli_env", "engine", "factory", "production"]
 
 NON_CONTENT = {"subscriber": "allow", "traffic": "allow"}
 
@@ -224,18 +231,11 @@ def test_a_released_package_holds_only_what_the_policy_allows_at_that_moment(
     assert set(manifest["scope"]["categories"]) <= allowed_then
 
 
+@pytest.mark.usefixtures("cli_env")
 def test_lawgate_produce_past_expiry_names_the_lapse_and_seals_nothing(
-    factory: sessionmaker[Session],
-    settings: Settings,
-    lapsing: str,
-    built: Any,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    factory: sessionmaker[Session], lapsing: str, tmp_path: Path
 ) -> None:
     """The command a reviewer runs: exit 2, the fact and the rule said, no package."""
-    monkeypatch.setenv("LAWGATE_HOME", str(settings.home))
-    monkeypatch.setenv("LAWGATE_DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("LAWGATE_MARKETPLACE_URL", built.url)
     out = tmp_path / "out"
     out.mkdir()
     with time_machine.travel(PAST_IT, tick=False):

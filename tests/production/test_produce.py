@@ -308,18 +308,19 @@ def test_a_failed_read_is_audited_leaves_nothing_and_can_be_run_again(
     assert failing.run(request_id, out).path.exists()
 
 
-def test_the_cli_produces_and_refuses(
-    factory: sessionmaker[Session],
-    settings: Settings,
-    agency: Any,
-    built: Any,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """`lawgate produce` prints the file, hash and rows; a second run names why it refuses."""
+@pytest.fixture
+def cli_env(settings: Settings, built: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`lawgate` commands run in this process against the test's store and marketplace."""
     monkeypatch.setenv("LAWGATE_HOME", str(settings.home))
     monkeypatch.setenv("LAWGATE_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("LAWGATE_MARKETPLACE_URL", built.url)
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_the_cli_produces_and_refuses(
+    factory: sessionmaker[Session], settings: Settings, agency: Any, tmp_path: Path
+) -> None:
+    """`lawgate produce` prints the file, hash and rows; a second run names why it refuses."""
     request_id = approved(factory, settings, agency[0])
     runner = CliRunner()
     result = runner.invoke(app, ["produce", request_id, "--out", str(tmp_path)])

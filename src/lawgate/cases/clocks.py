@@ -9,7 +9,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from lawgate.domain import IssuerRole, LegalProcessType, Request, RequestKind
-from lawgate.policy.facts import jurisdiction
+from lawgate.policy.facts import jurisdiction, midnight
 
 SOON = dt.timedelta(days=3)
 """A limit at most this far ahead is shown as soon (amber), so reviewers act before it passes."""
@@ -78,19 +78,14 @@ class Countdown:
     level: Level
 
 
-def _midnight(day: dt.date) -> dt.datetime:
-    """The start of a day in UTC, as policy.facts counts dated instruments."""
-    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
-
-
 def _day_after(day: dt.date) -> dt.datetime:
     """The end of a date-bound period: in force through `day`, out from the next midnight UTC."""
-    return _midnight(day + dt.timedelta(days=1))
+    return midnight(day + dt.timedelta(days=1))
 
 
 def _hours_after_issue(request: Request, hours: int) -> dt.datetime:
     """An hour window's end from issue midnight; facts counts hours begun, so past it is > hours."""
-    return _midnight(request.legal_process.issued_on) + dt.timedelta(hours=hours)
+    return midnight(request.legal_process.issued_on) + dt.timedelta(hours=hours)
 
 
 def _process_expiry(request: Request) -> list[TimeLimit]:

@@ -1,16 +1,17 @@
-"""A lapse in words a reviewer and an agency can act on: the fact, its date, and what to send."""
+"""A lapse in words a reviewer and an agency can act on: the fact, its date, and what to send.
+
+The dates come from `cases.clocks`, the one place that knows when a request's limits pass.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from lawgate.domain import Reason, ReasonCode, Request, RequestKind
+from lawgate.cases.clocks import LimitKind, TimeLimit, time_limits
+from lawgate.domain import Reason, ReasonCode, Request
+from lawgate.policy.facts import midnight
 
-VALIDATION_HOURS = 48
-"""EU emergency orders lapse unvalidated after 48 hours (Regulation 2023/1543 Art 4(5))."""
-GB_VALIDITY_HOURS = {True: 72, False: 744}
-"""UK authorisations: urgent ones three days, others one month (IPA 2016 s.65), in hours."""
 NO_RULE = "policy.no_permit"
 NO_RULE_CITATION = "Company policy: nothing is disclosed that no rule permits"
 
@@ -27,44 +28,53 @@ class Said:
     remedy: str
 
 
-def _midnight(day: dt.date) -> dt.datetime:
-    """The start of a day in UTC, as the policy counts from it."""
-    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
-
-
 def _instrument(request: Request) -> str:
     """The legal process in words: 'search warrant', 'production order'."""
     return request.legal_process.type.value.replace("_", " ")
 
 
-def _expired(request: Request, at: dt.datetime) -> tuple[str, dt.datetime]:
+def _passed(limits: list[TimeLimit], kind: LimitKind, at: dt.datetime) -> TimeLimit | None:
+    """The limit of this kind that has passed by `at`, if any."""
+    return next((limit for limit in limits if limit.kind is kind and limit.at <= at), None)
+
+
+def _expired(request: Request, limits: list[TimeLimit], at: dt.datetime) -> tuple[str, dt.datetime]:
     """Why the process is not in force, and since when."""
-    process = request.legal_process
-    what = _instrument(request)
-    if process.expires_on is not None and process.expires_on < at.date():
-        return f"the {what} expired on {process.expires_on}", _midnight(
-            process.expires_on + dt.timedelta(days=1)
-        )
+    process, what = request.legal_process, _instrument(request)
+    expiry = _passed(limits, LimitKind.PROCESS_EXPIRES, at)
+    if expiry is not None:
+        return f"the {what} expired on {process.expires_on}", expiry.at
     if process.issued_on > at.date():
         return f"the {what} is dated {process.issued_on}, after today", at
-    hours = GB_VALIDITY_HOURS[request.kind is RequestKind.EMERGENCY_DISCLOSURE]
-    ended = _midnight(process.issued_on) + dt.timedelta(hours=hours)
+    lapsed = _passed(limits, LimitKind.AUTHORISATION_LAPSES, at)
+    if lapsed is None:
+        return f"the {what} issued on {process.issued_on} is no longer in force", at
+    hours = int((lapsed.at - midnight(process.issued_on)).total_seconds() // 3600)
     return (
         f"the {what} issued on {process.issued_on} was valid for {hours} hours "
-        f"and lapsed on {ended:%Y-%m-%d %H:%M} UTC",
-        min(ended, at),
+        f"and lapsed on {lapsed.at:%Y-%m-%d %H:%M} UTC",
+        lapsed.at,
     )
 
 
-def _unvalidated(request: Request) -> tuple[str, dt.datetime]:
-    """An emergency order that was not validated in time."""
-    issued = request.legal_process.issued_on
-    due = _midnight(issued) + dt.timedelta(hours=VALIDATION_HOURS)
+def _unvalidated(
+    request: Request, limits: list[TimeLimit], reason: Reason, at: dt.datetime
+) -> tuple[str, dt.datetime]:
+    """An emergency order whose validation window passed; else what the rule itself says."""
+    due = _passed(limits, LimitKind.VALIDATION_DUE, at)
+    if due is None:
+        return _as_of(reason, at)
+    hours = int((due.at - midnight(request.legal_process.issued_on)).total_seconds() // 3600)
     return (
-        f"the {_instrument(request)} issued on {issued} was not validated within "
-        f"{VALIDATION_HOURS} hours (due {due:%Y-%m-%d %H:%M} UTC)",
-        due,
+        f"the {_instrument(request)} issued on {request.legal_process.issued_on} was not "
+        f"validated within {hours} hours (due {due.at:%Y-%m-%d %H:%M} UTC)",
+        due.at,
     )
+
+
+def _as_of(reason: Reason, at: dt.datetime) -> tuple[str, dt.datetime]:
+    """The rule's own message, dated by the evaluation that found it."""
+    return f"{reason.message.rstrip('.')} (as of {at:%Y-%m-%d %H:%M} UTC)", at
 
 
 REMEDIES = {
@@ -76,8 +86,10 @@ REMEDIES = {
 }
 
 
-def describe(request: Request, reason: Reason | None, at: dt.datetime) -> Said:
-    """The lapse in words, from the rule that now refuses and the request's own dates."""
+def describe(
+    request: Request, received_at: dt.datetime, reason: Reason | None, at: dt.datetime
+) -> Said:
+    """The lapse in words, from the rule that now refuses and the request's own limits."""
     if reason is None:
         return Said(
             NO_RULE,
@@ -87,12 +99,13 @@ def describe(request: Request, reason: Reason | None, at: dt.datetime) -> Said:
             at,
             "a new request that meets the rules in force",
         )
+    limits = time_limits(request, received_at)
     if reason.code is ReasonCode.PROCESS_EXPIRED:
-        fact, since = _expired(request, at)
-    elif reason.code is ReasonCode.MISSING_VALIDATION and not request.legal_process.validated_by:
-        fact, since = _unvalidated(request)
+        fact, since = _expired(request, limits, at)
+    elif reason.code is ReasonCode.MISSING_VALIDATION:
+        fact, since = _unvalidated(request, limits, reason, at)
     else:
-        fact, since = f"{reason.message.rstrip('.')} (as of {at:%Y-%m-%d %H:%M} UTC)", at
+        fact, since = _as_of(reason, at)
     template = REMEDIES.get(reason.code, "a new request that meets the rule: {message}")
     remedy = template.format(what=_instrument(request), message=reason.message)
     return Said(reason.rule, reason.code.value, reason.citation, fact, since, remedy)

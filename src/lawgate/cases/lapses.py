@@ -43,6 +43,7 @@ from lawgate.intake.services import agency_of, prior_extensions
 from lawgate.policy import engine
 from lawgate.policy.config import PolicyConfig
 from lawgate.policy.facts import PolicyInput
+from lawgate.store.base import as_utc
 from lawgate.store.session import transaction
 
 LOGGER = logging.getLogger("lawgate.cases")
@@ -91,12 +92,18 @@ class PolicyLapsedError(ConflictError):
         self.lapse = lapse
 
 
-def policy_input(session: Session, request_id: str, at: dt.datetime) -> PolicyInput:
-    """The facts the policy decides on, as stored, with the call-back as recorded, at `at`."""
+def _stored(session: Session, request_id: str) -> tuple[RequestRow, AgencyRow]:
+    """The stored request and its agency; a store missing either can decide nothing."""
     row = session.get(RequestRow, request_id)
     agency = session.get(AgencyRow, row.agency_id) if row else None
     if row is None or agency is None:
         raise ConflictError(f"request {request_id} or its agency is missing from the store")
+    return row, agency
+
+
+def policy_input(session: Session, request_id: str, at: dt.datetime) -> PolicyInput:
+    """The facts the policy decides on, as stored, with the call-back as recorded, at `at`."""
+    row, agency = _stored(session, request_id)
     verification = Verification(
         requester=RequesterStatus.VERIFIED, callback=cases.callback_status(session, request_id)
     )
@@ -107,15 +114,6 @@ def policy_input(session: Session, request_id: str, at: dt.datetime) -> PolicyIn
         at,
         prior_extensions(session, row),
     )
-
-
-def latest_advice(session: Session, request_id: str) -> Decision | None:
-    """The policy's latest stored recommendation, if it could make one."""
-    query = select(DecisionRow).where(
-        DecisionRow.request_id == request_id, DecisionRow.source == "policy"
-    )
-    row = session.scalars(query.order_by(DecisionRow.id.desc())).first()
-    return cases.stored_decision(row) if row else None
 
 
 def allowed(decision: Decision) -> set[Category]:
@@ -153,7 +151,7 @@ def check(
 ) -> engine.Explanation:
     """Re-run the policy at the moment; a lapse of anything granted is recorded and raised."""
     explanation = engine.explain(policy_input(session, request_id, moment.at), config)
-    advised = latest_advice(session, request_id)
+    advised = cases.latest_advice(session, request_id)
     lapsed = lapsed_reasons(explanation.decision, granted, advised)
     if lapsed:
         lapse = record(session, request_id, explanation.decision, lapsed, moment)
@@ -215,7 +213,7 @@ def standing_grant(session: Session, request_id: str) -> set[Category]:
         row = _latest_reviewer_row(session, request_id, status)
         if row is not None:
             return allowed(cases.stored_decision(row))
-    advice = latest_advice(session, request_id)
+    advice = cases.latest_advice(session, request_id)
     return allowed(advice) if advice and advice.outcome is not Outcome.ESCALATE else set()
 
 
@@ -252,9 +250,9 @@ def record(
     moment: Moment,
 ) -> Lapse:
     """Store the lapse: fresh advice, rulings set aside, the case back in review, an entry."""
-    request = Request.model_validate(session.get(RequestRow, request_id).body)  # type: ignore[union-attr]
+    row, _ = _stored(session, request_id)
     first = next((r for r in lapsed.values() if r is not None), None)
-    said = describe(request, first, moment.at)
+    said = describe(Request.model_validate(row.body), as_utc(row.received_at), first, moment.at)
     lapse = Lapse(
         rule=said.rule,
         code=said.code,

@@ -200,7 +200,7 @@ def record_decision(
     escalated = check_senior(explanation, ruling.decision, reviewer, request_id)
     check_callback(session, request_id, ruling.decision)
     check_narrowing(request, ruling.narrowing)
-    departure = departs(ruling.decision, lapses.latest_advice(session, request_id))
+    departure = departs(ruling.decision, cases.latest_advice(session, request_id))
     note = _check_note(ruling.note, DEPARTURE_NOTE if departure else None)
     needs = second_review_reasons(request, state, ruling.decision, departure, escalated)
     status = PROPOSED if needs else FINAL

@@ -87,7 +87,8 @@ def _check_ruled(session: Session, request_id: str, new: CaseState) -> None:
         )
         if session.scalars(waiting.limit(1)).first() is None:
             raise ConflictError(f"request {request_id} has no proposed ruling to review")
-    if new not in RULED or (new is CaseState.ESCALATED and _advice_escalates(session, request_id)):
+    advice = latest_advice(session, request_id) if new is CaseState.ESCALATED else None
+    if new not in RULED or (advice is not None and advice.outcome is Outcome.ESCALATE):
         return
     ruling = latest_ruling(session, request_id)
     if ruling is None or STATE_AFTER_OUTCOME[ruling.decision.outcome] is not new:
@@ -97,12 +98,13 @@ def _check_ruled(session: Session, request_id: str, new: CaseState) -> None:
         )
 
 
-def _advice_escalates(session: Session, request_id: str) -> bool:
-    """True when the policy's latest advice sends the case to senior counsel."""
-    query = select(DecisionRow.outcome).where(
+def latest_advice(session: Session, request_id: str) -> Decision | None:
+    """The policy's latest stored recommendation, if it could make one."""
+    query = select(DecisionRow).where(
         DecisionRow.request_id == request_id, DecisionRow.source == "policy"
     )
-    return session.scalars(query.order_by(DecisionRow.id.desc())).first() == Outcome.ESCALATE
+    row = session.scalars(query.order_by(DecisionRow.id.desc())).first()
+    return stored_decision(row) if row else None
 
 
 def recommend(

@@ -65,7 +65,7 @@ class PolicyInput:
     prior_extensions: int = 0
 
 
-def _midnight(day: dt.date) -> dt.datetime:
+def midnight(day: dt.date) -> dt.datetime:
     """The start of a day in UTC, the moment a dated instrument takes effect."""
     return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
@@ -101,7 +101,7 @@ def _process_facts(request: Request, as_of: dt.datetime) -> dict[str, Any]:
     """The instrument, who issued and validated it, and whether it is in force today."""
     process = request.legal_process
     validation = process.validated_by
-    since = as_of - _midnight(process.issued_on)
+    since = as_of - midnight(process.issued_on)
     return {
         "instrument": process.type.value,
         "issuer": process.issuer_role.value,

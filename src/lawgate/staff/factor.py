@@ -19,7 +19,8 @@ from lawgate.staff.models import StaffRow
 from lawgate.store.base import as_utc, utcnow
 
 ACCEPTED = REALM.event("code:accepted")
-REFUSED = REALM.event("code:refused")
+REFUSAL = "code:refused"
+REFUSED = REALM.event(REFUSAL)
 
 
 class CodeRefusedError(UnauthenticatedError):
@@ -30,14 +31,7 @@ class CodeRefusedError(UnauthenticatedError):
 
 def _failed(session: Session, row: StaffRow, reason: str, now: dt.datetime) -> CodeRefusedError:
     """Count a failure like a failed sign-in (the same lockout), and log it."""
-    row.failed_logins += 1
-    subject = REALM.subject(row.id)
-    details: dict[str, log.Scalar] = {"reason": reason, "failures": row.failed_logins}
-    log.append(session, REFUSED, REALM.login_actor, subject, details)
-    if row.failed_logins >= credentials.MAX_FAILURES:
-        row.locked_until = now + credentials.LOCKOUT
-        until = {"until": row.locked_until.isoformat()}
-        log.append(session, REALM.event("login:locked"), REALM.login_actor, subject, until)
+    credentials.count_failure(session, REALM, row, reason, now, REFUSAL)
     return CodeRefusedError(
         f"the authenticator code of {row.email} is wrong, expired or already used: "
         "give the code the app shows now (a new one comes every 30 seconds)",
