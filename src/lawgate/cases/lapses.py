@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -39,7 +39,7 @@ from lawgate.domain import (
 )
 from lawgate.errors import ConflictError, LawgateError
 from lawgate.intake.models import AgencyRow, RequestRow
-from lawgate.intake.services import agency_of, prior_extensions
+from lawgate.intake.services import agency_of, prior_extensions, received_request
 from lawgate.policy import engine
 from lawgate.policy.config import PolicyConfig
 from lawgate.policy.facts import PolicyInput
@@ -109,7 +109,7 @@ def policy_input(session: Session, request_id: str, at: dt.datetime) -> PolicyIn
     )
     return PolicyInput(
         agency_of(agency),
-        Request.model_validate(row.body),
+        received_request(session, request_id),
         verification,
         at,
         prior_extensions(session, row),
@@ -149,7 +149,14 @@ def check(
     moment: Moment,
     config: PolicyConfig,
 ) -> engine.Explanation:
-    """Re-run the policy at the moment; a lapse of anything granted is recorded and raised."""
+    """Re-run the policy at the moment; a lapse of anything granted is recorded and raised.
+
+    A lapse that stands was found at a moment the clock has passed: a clock set back since
+    (or a stale moment) is read as that moment, so nothing lapsed becomes lawful again.
+    """
+    standing = cases.current_lapse(session, request_id)
+    if standing is not None and standing.found_at > moment.at:
+        moment = replace(moment, at=standing.found_at)
     explanation = engine.explain(policy_input(session, request_id, moment.at), config)
     advised = cases.latest_advice(session, request_id)
     lapsed = lapsed_reasons(explanation.decision, granted, advised)

@@ -6,6 +6,7 @@ import base64
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 import secrets
 
 from sqlalchemy import func, select
@@ -111,7 +112,7 @@ def submit_request(
     request_id = new_request_id()
     received_at = received_at or utcnow()
     body = request.model_dump(mode="json", by_alias=True)
-    digest = hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
+    digest = body_digest(body)
     submission = Submission(request, sender, History(), received_at, document_sha256, submitted_via)
     row = _request_row(request_id, request, body, digest, received_at)
     screened = _screen(session, submission, row, officer_id)
@@ -221,6 +222,35 @@ def _request_row(
         ],
         categories=[RequestCategoryRow(category=c) for c in request.categories],
     )
+
+
+def body_digest(body: dict[str, object]) -> str:
+    """The SHA-256 of a request body's canonical JSON, as the audit log records it at receipt."""
+    return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
+
+
+def received_request(session: Session, request_id: str) -> Request:
+    """The stored request, proven to be the one received: its digest is the audit log's.
+
+    Decisions and productions read the request through here, so an edit of the stored body (a
+    warrant's expiry moved, a target added) stops them instead of changing what they decide.
+    """
+    row = session.get(RequestRow, request_id)
+    if row is None:
+        raise NotFoundError(f"no request with id {request_id!r}", "id")
+    logged = [
+        json.loads(entry.canonical)["details"].get("body_sha256")
+        for entry in log.entries_for(session, request_id)
+        if entry.event == "request:received"
+    ]
+    if logged != [body_digest(row.body)]:
+        raise ConflictError(
+            f"request {request_id} as stored is not the request received: its SHA-256 differs "
+            "from the one the audit log recorded at receipt; nothing is decided or disclosed "
+            "on it until the stored request is restored",
+            "id",
+        )
+    return Request.model_validate(row.body)
 
 
 def get_request(session: Session, request_id: str) -> Request:

@@ -317,7 +317,7 @@ def _out_dir(out_dir: Path) -> Path:
 
 def _job(session: Session, request_id: str, out_file: Path) -> Job:
     """Load and check what the production needs; refuse anything not approved, saying why."""
-    request = intake.get_request(session, request_id)
+    request = intake.received_request(session, request_id)
     state = cases.locked_state(session, request_id)
     if request.kind in PRESERVATION_KINDS:
         raise ConflictError(
