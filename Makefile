@@ -24,6 +24,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed system-packages
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q
 
 ## test-postgres: the suite again with lawgate's store on PostgreSQL (127.0.0.1:5432)

@@ -48,7 +48,7 @@ from load_setup import (
 )
 
 from auditlog import ADMIN_URL
-from lawgate.client import SignatureAuth
+from lawgate.cli.client import SignatureAuth
 
 MAX_IN_FLIGHT = 2000
 """Calls outstanding at once before the generator counts new ones as dropped (overload)."""

@@ -74,6 +74,7 @@ def prepare(home: Path, url: str, target: str = TARGET) -> dict[str, Any]:
     from lawgate.demo.agency_keys import demo_recipient
     from lawgate.domain import Agency, Decision, Outcome, Request, Verdict
     from lawgate.intake import services as intake
+    from lawgate.lifecycle import submission
     from lawgate.production.keys import ensure_platform_key
     from lawgate.staff.roles import Role
     from lawgate.store.session import session_factory, transaction
@@ -95,7 +96,7 @@ def prepare(home: Path, url: str, target: str = TARGET) -> dict[str, Any]:
     with transaction(factory) as session:
         intake.register_agency(session, agency, "bench")
         request = Request.model_validate(_request_body(target))
-        request_id = intake.submit_request(session, request, agency, settings)
+        request_id = submission.submit_request(session, request, agency, settings)
         ruling = review.Ruling(decision, "bench: approved as asked")
         first = review.Reviewer("bench:reviewer", Role.REVIEWER)
         state = review.record_decision(session, request_id, ruling, first)
@@ -121,6 +122,7 @@ def _rows_bar() -> Progress:
 def produce(home: Path, url: str, request_id: str, out: Path) -> dict[str, Any]:
     """Time Production.run from an approved request to the sealed package on disk."""
     from lawgate import boot
+    from lawgate.lifecycle.production import CaseGate
     from lawgate.production.keys import ensure_platform_key
     from lawgate.production.produce import Production
     from lawgate.store.session import session_factory
@@ -140,7 +142,14 @@ def produce(home: Path, url: str, request_id: str, out: Path) -> dict[str, Any]:
                 )
             bar.update(tasks[collection], completed=rows)
 
-        job = Production(factory, marketplace, key, actor="bench:production", on_progress=progress)
+        job = Production(
+            factory,
+            marketplace,
+            key,
+            actor="bench:production",
+            case=CaseGate(),
+            on_progress=progress,
+        )
         started = time.perf_counter()
         produced = job.run(request_id, out)
         seconds = time.perf_counter() - started

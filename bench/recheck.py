@@ -26,6 +26,7 @@ from lawgate.config import Settings
 from lawgate.demo.samples import EXPIRING_WARRANT, SAMPLE_AGENCY, warrant_request
 from lawgate.domain import Agency, Decision, Request
 from lawgate.intake import services as intake
+from lawgate.lifecycle import submission
 from lawgate.policy import engine
 from lawgate.policy.config import PolicyConfig
 from lawgate.policy.facts import PolicyInput
@@ -59,7 +60,7 @@ def build(folder: Path, count: int) -> tuple[Settings, list[str]]:
         intake.register_agency(session, Agency.model_validate(SAMPLE_AGENCY), "bench")
         sender = intake.get_agency(session, "us-doj-fbi-nyfo")
         for number in range(count):
-            request_id = intake.submit_request(session, request, sender, settings, RECEIVED)
+            request_id = submission.submit_request(session, request, sender, settings, RECEIVED)
             if number % 2 == 0:
                 ruling = review.Ruling(GRANT, "bench")
                 review.record_decision(session, request_id, ruling, reviewer, at=RECEIVED)

@@ -20,8 +20,8 @@ from lawgate.config import Settings, sqlite_url
 from lawgate.staff import tokens
 from lawgate.staff.accounts import StaffAccount, create_staff
 from lawgate.store import migrate
-from lawgate.store.metadata import metadata
 from lawgate.store.session import make_engine, session_factory
+from lawgate.tables import metadata
 from tests.factories import (
     SECOND_EMAIL,
     SECOND_TOKEN,

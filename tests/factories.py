@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from lawgate.cases import review
 from lawgate.cases.workflow import CaseState
-from lawgate.client import SignatureAuth
+from lawgate.cli.client import SignatureAuth
 from lawgate.demo.samples import SAMPLE_AGENCY, WARRANT_REQUEST
 from lawgate.domain import Agency, Decision
 from lawgate.intake import keys, signatures

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from lawgate.auditlog.models import AuditEntryRow
-from lawgate.client import SignatureAuth
+from lawgate.cli.client import SignatureAuth
 from lawgate.config import sqlite_url
 from lawgate.demo import seed_cases
 from lawgate.demo.agency_keys import api_key_path

@@ -7,26 +7,23 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
 from lawgate.config import Settings, sqlite_url
 from lawgate.demo import marketplace, seed_cases
-from lawgate.intake.models import AgencyRow
+from lawgate.intake.queries import agency_count
 from lawgate.reports import publish as reports
 from lawgate.reports.model import Period
 from lawgate.staff import demo as staff_demo
 from lawgate.store import migrate
-from lawgate.store.session import make_engine, session_factory, transaction
+from lawgate.store.session import session_factory, transaction
 
 Progress = Callable[[str, int, int], None]
 
 
 def open_store(settings: Settings) -> Engine:
     """An engine on lawgate's own database, migrated to the newest schema."""
-    settings.home.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.database_url)
-    migrate.upgrade(engine)
-    return engine
+    return migrate.open_store(settings.database_url, settings.home)
 
 
 def default_marketplace_path(settings: Settings) -> Path | None:
@@ -50,7 +47,7 @@ def ensure_marketplace(settings: Settings, users: int, progress: Progress | None
 def needs_demo_requests(engine: Engine) -> bool:
     """True on an empty registry, the sign of a first start."""
     with session_factory(engine)() as session:
-        return session.scalar(select(func.count()).select_from(AgencyRow)) == 0
+        return agency_count(session) == 0
 
 
 def seed_demo_requests(
@@ -62,11 +59,11 @@ def seed_demo_requests(
         return seed_cases.seed(session, settings, ids, progress)
 
 
-def publish_demo_report(settings: Settings, engine: Engine) -> Path:
+def publish_demo_report(settings: Settings, engine: Engine, render: reports.PageRenderer) -> Path:
     """Publish the current half-year's transparency report, so /transparency has one to show."""
     now = dt.datetime.now(dt.UTC)
     period = Period.of(now.date())
-    return reports.publish(session_factory(engine), settings, period, now)[2]
+    return reports.publish(session_factory(engine), settings, period, now, render)[2]
 
 
 def seed_demo_staff(settings: Settings, engine: Engine) -> list[str]:

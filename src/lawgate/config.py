@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lawgate.datamap.sources import MARKETPLACE, SourceConfig, load_sources_file
 from lawgate.errors import ConfigError
 from lawgate.policy.config import PolicyConfig, load_policy_config
 
@@ -26,6 +28,7 @@ class Settings:
     home: Path
     database_url: str
     marketplace_url: str
+    """The URL of the data source named "marketplace", which requests are resolved against."""
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     policy: PolicyConfig = field(default_factory=PolicyConfig)
@@ -42,6 +45,15 @@ class Settings:
     """Who is e-mailed when a case nears or passes its deadline; empty writes to the outbox."""
     report_band_size: int = DEFAULT_REPORT_BAND_SIZE
     """US national-security counts are published in bands of 500 or 1000 (50 U.S.C. §1874)."""
+    listed_sources: tuple[SourceConfig, ...] = ()
+    """The sources LAWGATE_SOURCES_FILE lists; "marketplace" takes its URL from marketplace_url."""
+
+    @property
+    def sources(self) -> tuple[SourceConfig, ...]:
+        """Every data source by name: "marketplace" first (at marketplace_url), then the rest."""
+        listed = {source.name: source for source in self.listed_sources}
+        main = listed.pop(MARKETPLACE, SourceConfig(MARKETPLACE, self.marketplace_url))
+        return (dataclasses.replace(main, url=self.marketplace_url), *listed.values())
 
     @property
     def uses_default_database(self) -> bool:
@@ -133,15 +145,44 @@ def _addresses_env(name: str) -> tuple[str, ...]:
     return addresses
 
 
+SOURCES_FILE = "LAWGATE_SOURCES_FILE"
+MARKETPLACE_URL = "LAWGATE_MARKETPLACE_URL"
+
+
+def _sources_env(name: str) -> tuple[SourceConfig, ...]:
+    """The sources a file lists (none when unset), its errors prefixed with the variable."""
+    named = os.environ.get(name, "").strip()
+    if not named:
+        return ()
+    try:
+        return load_sources_file(Path(named))
+    except ConfigError as exc:
+        raise ConfigError(f"{name}: {exc.message}", exc.field) from exc
+
+
+def _marketplace_url(home: Path, sources: tuple[SourceConfig, ...]) -> str:
+    """The marketplace's URL, from the sources file or LAWGATE_MARKETPLACE_URL but not both."""
+    listed = [source.url for source in sources if source.name == MARKETPLACE]
+    if listed and os.environ.get(MARKETPLACE_URL, "").strip():
+        raise ConfigError(
+            f"{SOURCES_FILE} gives the source {MARKETPLACE!r} a URL and {MARKETPLACE_URL} "
+            "is set too: give it in one place",
+            MARKETPLACE_URL,
+        )
+    if listed:
+        return listed[0]
+    return _url_env(MARKETPLACE_URL, sqlite_url(home / "marketplace.sqlite"))
+
+
 def load_settings() -> Settings:
     """Build settings from the environment, failing with the variable's name on bad values."""
     home = Path(os.environ.get("LAWGATE_HOME", "") or "./var")
+    sources = _sources_env(SOURCES_FILE)
     return Settings(
         home=home,
         database_url=_url_env("LAWGATE_DATABASE_URL", sqlite_url(home / "lawgate.sqlite")),
-        marketplace_url=_url_env(
-            "LAWGATE_MARKETPLACE_URL", sqlite_url(home / "marketplace.sqlite")
-        ),
+        marketplace_url=_marketplace_url(home, sources),
+        listed_sources=sources,
         host=os.environ.get("LAWGATE_HOST", "") or DEFAULT_HOST,
         port=_int_env("LAWGATE_PORT", DEFAULT_PORT, 1, 65535),
         policy=load_policy_config(),

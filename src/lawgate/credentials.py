@@ -46,8 +46,6 @@ class LoginRefusedError(UnauthenticatedError):
 class AccountLockedError(LoginRefusedError):
     """Too many failures in a row: no password is even checked until the lockout ends."""
 
-    status = 423
-
 
 class CsrfRefusedError(ForbiddenError):
     """A form post that does not carry this session's token: possibly forged by another site."""

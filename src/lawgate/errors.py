@@ -12,7 +12,6 @@ FIELD_PREFIX = re.compile(r"^(?:Value error, )?([a-z_]+): (.*)$", re.S)
 class LawgateError(Exception):
     """Base of every error lawgate raises on purpose; `field` names what was wrong."""
 
-    status = 400
     keeps_work = False
     """True for a refusal that is itself a record (a lapse found): its transaction commits."""
 
@@ -25,10 +24,6 @@ class LawgateError(Exception):
         """The error as the API and CLI show it."""
         return {"field": self.field, "message": self.message}
 
-    def headers(self) -> dict[str, str]:
-        """HTTP headers the answer must carry (none unless a subclass says so)."""
-        return {}
-
 
 class ConfigError(LawgateError):
     """A configuration value is missing or wrong."""
@@ -37,31 +32,21 @@ class ConfigError(LawgateError):
 class NotFoundError(LawgateError):
     """The thing asked for does not exist, or the asker may not know it does."""
 
-    status = 404
-
 
 class UnauthenticatedError(LawgateError):
     """The caller did not prove who it is."""
-
-    status = 401
 
 
 class ForbiddenError(LawgateError):
     """The caller is known but may not do this."""
 
-    status = 403
-
 
 class ConflictError(LawgateError):
     """The action does not fit the current state (an illegal transition, a duplicate)."""
 
-    status = 409
-
 
 class RateLimitedError(LawgateError):
     """An agency sent more requests in the window than its limit allows; retry later."""
-
-    status = 429
 
     def __init__(self, message: str, agency_id: str, limit: int, retry_after: int) -> None:
         super().__init__(message)
@@ -69,15 +54,9 @@ class RateLimitedError(LawgateError):
         self.limit = limit
         self.retry_after = retry_after
 
-    def headers(self) -> dict[str, str]:
-        """RFC 9110 Retry-After, in seconds, so well-behaved clients back off."""
-        return {"Retry-After": str(self.retry_after)}
-
 
 class InvalidInputError(LawgateError):
     """Input that passed the schema but breaks a rule, named by `field`."""
-
-    status = 422
 
 
 def field_path(location: Sequence[int | str]) -> str:

@@ -23,6 +23,7 @@ from lawgate.domain import Decision, Request
 from lawgate.errors import ConflictError
 from lawgate.intake import services as intake
 from lawgate.intake.models import RequestRow
+from lawgate.lifecycle import submission
 from lawgate.staff.roles import Role
 from lawgate.store.session import session_factory, transaction
 from tests.cases.test_lapses import LAST_SECOND, PAST_IT, RECEIVED
@@ -60,7 +61,7 @@ def filed(factory: sessionmaker[Session], settings: Settings, **changes: Any) ->
     request = Request.model_validate(request_body(**fields))
     with transaction(factory) as db:
         sender = intake.get_agency(db, request.agency_id)
-        return intake.submit_request(db, request, sender, settings, RECEIVED)
+        return submission.submit_request(db, request, sender, settings, RECEIVED)
 
 
 def rule(factory: sessionmaker[Session], request_id: str, at: dt.datetime) -> CaseState:

@@ -26,6 +26,7 @@ from lawgate.demo.samples import EXPIRING_WARRANT
 from lawgate.domain import Agency, Decision, Request, Verification
 from lawgate.intake import services as intake
 from lawgate.jobs.tasks import run_recheck_policy
+from lawgate.lifecycle import submission
 from lawgate.policy import engine
 from lawgate.policy.facts import PolicyInput
 from lawgate.staff.roles import Role
@@ -129,7 +130,7 @@ def test_a_proposal_lapses_at_confirmation(settings: Settings, session: Session)
     body = expiring(categories=["subscriber", "content"])
     with transaction(factory) as db:
         sender = intake.get_agency(db, "us-doj-fbi-nyfo")
-        request_id = intake.submit_request(
+        request_id = submission.submit_request(
             db, Request.model_validate(body), sender, settings, RECEIVED
         )
     grant = Decision.model_validate(
@@ -270,7 +271,7 @@ def test_a_granted_preservation_is_left_to_its_holds(settings: Settings, session
     grant = Decision.model_validate({"outcome": "approve", "categories": {"subscriber": "allow"}})
     with transaction(factory) as db:
         sender = intake.get_agency(db, "us-doj-fbi-nyfo")
-        request_id = intake.submit_request(
+        request_id = submission.submit_request(
             db, Request.model_validate(body), sender, settings, RECEIVED
         )
         reviewer = review.Reviewer("staff:1", Role.REVIEWER)

@@ -18,6 +18,7 @@ from lawgate.config import Settings
 from lawgate.domain import Agency, Decision, Request
 from lawgate.errors import ForbiddenError
 from lawgate.intake import services as intake
+from lawgate.lifecycle import submission
 from lawgate.staff.roles import Role
 from tests.conftest import shared_dir
 from tests.factories import STAFF, load_case, register, request_body
@@ -44,7 +45,7 @@ def picking_quarrels(session: Session, settings: Settings) -> str:
     intake.register_agency(session, Agency.model_validate(case["agency"]), "test")
     request = Request.model_validate(case["request"])
     received = dt.datetime(2026, 11, 28, 9, tzinfo=dt.UTC)
-    return intake.submit_request(
+    return submission.submit_request(
         session, request, intake.get_agency(session, request.agency_id), settings, received
     )
 
@@ -60,7 +61,7 @@ def nsl(session: Session, settings: Settings) -> str:
         non_disclosure={"until": None, "basis": "NSL certification"},
     )
     sender = intake.get_agency(session, "us-doj-fbi-nyfo")
-    return intake.submit_request(session, Request.model_validate(body), sender, settings)
+    return submission.submit_request(session, Request.model_validate(body), sender, settings)
 
 
 @pytest.mark.parametrize("filed", [picking_quarrels, nsl], ids=["political", "nsl"])

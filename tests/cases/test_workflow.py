@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from lawgate.cases import review
 from lawgate.cases import services as cases
-from lawgate.cases.deadlines import deadline_for
 from lawgate.cases.services import RULED
 from lawgate.cases.workflow import (
     GRANTED,
@@ -25,6 +24,7 @@ from lawgate.config import Settings
 from lawgate.domain import Decision, Request
 from lawgate.errors import ConflictError
 from lawgate.policy.config import PolicyConfig
+from lawgate.policy.deadlines import deadline_for
 from lawgate.staff.roles import Role
 from tests.factories import request_body
 from tests.intake.helpers import file_request, register_agency

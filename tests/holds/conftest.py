@@ -11,9 +11,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from lawgate.config import Settings
+from lawgate.datamap.sources import Source, marketplace_for
 from lawgate.domain import Agency, Decision, Request
 from lawgate.intake import services as intake
 from lawgate.intake.models import AgencyRow
+from lawgate.lifecycle import submission
 from lawgate.store.session import session_factory
 from tests.demo.conftest import built
 from tests.demo.helpers import Built
@@ -51,6 +53,13 @@ def marketplace(built: Built) -> Iterator[sa.Engine]:
 
 
 @pytest.fixture
+def marketplace_source(settings: Settings) -> Iterator[Source]:
+    """The small demo marketplace as the source registry hands it to services, disposed after."""
+    with marketplace_for(settings) as source:
+        yield source
+
+
+@pytest.fixture
 def factory(session: Session) -> sessionmaker[Session]:
     """Sessions on the test store (the session fixture has migrated it)."""
     return session_factory(session.get_bind())  # type: ignore[arg-type]
@@ -72,7 +81,7 @@ def file(factory: sessionmaker[Session], settings: Settings, **changes: Any) -> 
             intake.register_agency(session, Agency.model_validate(FBI), "test")
         sender = intake.get_agency(session, FBI["id"])
         request = Request.model_validate(request_body(**fields))
-        return intake.submit_request(session, request, sender, settings)
+        return submission.submit_request(session, request, sender, settings)
 
 
 def approval(categories: list[str]) -> Decision:

@@ -7,10 +7,12 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
+from lawgate.datamap.sources import Source
 from lawgate.domain import Agency
 from lawgate.holds import services as holds
 from lawgate.holds.models import HoldRow
 from lawgate.intake import services as intake
+from lawgate.lifecycle.production import CaseGate
 from lawgate.production.produce import Production
 from lawgate.production.signing import SigningKey
 from tests.factories import FBI
@@ -25,6 +27,7 @@ def test_sealing_the_production_converts_the_holds(
     factory: sessionmaker[Session],
     settings: object,
     marketplace: sa.Engine,
+    marketplace_source: Source,
     agency: tuple[str, Path],
     key: SigningKey,
     tmp_path: Path,
@@ -37,7 +40,13 @@ def test_sealing_the_production_converts_the_holds(
     preservation = file(factory, settings)  # type: ignore[arg-type]
     with factory.begin() as session:
         approve(session, preservation)
-        holds.after_decision(session, preservation, settings, REVIEWER)  # type: ignore[arg-type]
+        holds.after_decision(
+            session,
+            preservation,
+            settings,  # type: ignore[arg-type]
+            marketplace_source,
+            REVIEWER,
+        )
     production = file(
         factory,
         settings,  # type: ignore[arg-type]
@@ -48,7 +57,7 @@ def test_sealing_the_production_converts_the_holds(
     )
     with factory.begin() as session:
         approve(session, production, ["subscriber"])
-    Production(factory, marketplace, key, actor=REVIEWER).run(production, tmp_path)
+    Production(factory, marketplace, key, actor=REVIEWER, case=CaseGate()).run(production, tmp_path)
     with factory() as session:
         statuses = set(session.scalars(sa.select(HoldRow.status)))
     assert statuses == {"converted"}

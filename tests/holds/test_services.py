@@ -13,20 +13,29 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from lawgate.auditlog.models import AuditEntryRow
 from lawgate.config import Settings
+from lawgate.datamap.sources import Source
 from lawgate.errors import ConflictError
 from lawgate.holds import services as holds
 from lawgate.holds.models import HoldRow
-from lawgate.intake.models import RequestRow
+from lawgate.intake.queries import RequestFacts
 from lawgate.store.base import as_utc
 from tests.holds.conftest import approve, file
 
 NOW = dt.datetime(2026, 11, 29, 9, 0, tzinfo=dt.UTC)
 
 
-def row(country: str, kind: str = "preservation", days: int | None = 90) -> RequestRow:
-    """An unsaved request row: all the duration rules read is its country and body."""
+def row(country: str, kind: str = "preservation", days: int | None = 90) -> RequestFacts:
+    """An unsaved request: all the duration rules read is its country and body."""
     body: dict[str, Any] = {"preservation": {"days": days} if days else None}
-    return RequestRow(id="LG-X", kind=kind, country=country, body=_full(body, kind))
+    return RequestFacts(
+        id="LG-X",
+        agency_id="agency",
+        kind=kind,
+        country=country,
+        received_at=NOW,
+        preservation_ref=None,
+        body=_full(body, kind),
+    )
 
 
 def _full(fields: dict[str, Any], kind: str) -> dict[str, Any]:
@@ -110,13 +119,17 @@ def test_placing_twice_adds_nothing(
 
 
 def test_one_extension_is_allowed_and_a_second_is_refused_naming_the_first(
-    factory: sessionmaker[Session], settings: Settings, marketplace: sa.Engine, session: Session
+    factory: sessionmaker[Session],
+    settings: Settings,
+    marketplace: sa.Engine,
+    marketplace_source: Source,
+    session: Session,
 ) -> None:
     original = placed(factory, settings, marketplace)
     first = file(factory, settings, kind="preservation_extension", preservation_ref=original)
     with factory.begin() as db:
         approve(db, first)
-        assert holds.after_decision(db, first, settings, "staff:rita") == 2
+        assert holds.after_decision(db, first, settings, marketplace_source, "staff:rita") == 2
     rows = held_rows(session, original)
     assert {r.status for r in rows} == {"extended"}
     assert {r.extended_by for r in rows} == {first}
@@ -178,7 +191,10 @@ def request_legal_process() -> dict[str, Any]:
 
 
 def test_other_decisions_place_no_holds(
-    factory: sessionmaker[Session], settings: Settings, session: Session
+    factory: sessionmaker[Session],
+    settings: Settings,
+    marketplace_source: Source,
+    session: Session,
 ) -> None:
     production = file(
         factory,
@@ -189,8 +205,10 @@ def test_other_decisions_place_no_holds(
     )
     with factory.begin() as db:
         approve(db, production)
-        assert holds.after_decision(db, production, settings) == 0
+        assert holds.after_decision(db, production, settings, marketplace_source) == 0
     rejected = file(factory, settings)
     with factory.begin() as db:
-        assert holds.after_decision(db, rejected, settings) == 0, "not decided yet"
+        assert holds.after_decision(db, rejected, settings, marketplace_source) == 0, (
+            "not decided yet"
+        )
     assert held_rows(session, production) == [] and held_rows(session, rejected) == []

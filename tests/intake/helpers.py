@@ -11,6 +11,7 @@ from lawgate.config import Settings
 from lawgate.domain import Agency, Request
 from lawgate.intake import services as intake
 from lawgate.intake.signals import Channel
+from lawgate.lifecycle import submission
 from tests.factories import FBI, request_body
 
 EMERGENCY = {
@@ -44,7 +45,7 @@ def file_request(
     """Submit a request as its agency and commit; returns its id."""
     request = Request.model_validate(body or request_body())
     sender = intake.get_agency(session, request.agency_id)
-    request_id = intake.submit_request(
+    request_id = submission.submit_request(
         session,
         request,
         sender,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from lawgate.api import errors
 from lawgate.api.deps import DbSession
+from lawgate.api.status import http_headers, http_status
 from lawgate.auditlog.models import AuditEntryRow
 from lawgate.config import Settings, load_settings
 from lawgate.domain import Request
@@ -22,6 +23,7 @@ from lawgate.errors import ConfigError, RateLimitedError
 from lawgate.intake import ratelimit
 from lawgate.intake import services as intake
 from lawgate.intake.models import RequestRow
+from lawgate.lifecycle import submission
 from lawgate.store.base import utcnow
 from lawgate.store.session import make_engine, session_factory
 from tests.factories import FBI, request_body
@@ -52,10 +54,10 @@ def test_the_request_over_the_limit_is_refused_naming_the_limit_and_the_wait(
         file_request(session, limited)
     session.rollback()
     error = caught.value
-    assert error.status == 429
+    assert http_status(error) == 429
     assert (error.agency_id, error.limit) == (FBI["id"], LIMIT)
     assert 3500 < error.retry_after <= 3600
-    assert error.headers() == {"Retry-After": str(error.retry_after)}
+    assert http_headers(error) == {"Retry-After": str(error.retry_after)}
     assert "us-doj-fbi-nyfo" in error.message and "its limit is 3" in error.message
     assert "LAWGATE_RATE_LIMIT_PER_HOUR" in error.message
     assert count(session, RequestRow) == LIMIT
@@ -108,7 +110,7 @@ def harness(settings: Settings) -> FastAPI:
     def file(db: DbSession) -> dict[str, str]:
         request = Request.model_validate(request_body())
         sender = intake.get_agency(db, FBI["id"])
-        return {"id": intake.submit_request(db, request, sender, settings)}
+        return {"id": submission.submit_request(db, request, sender, settings)}
 
     return app
 

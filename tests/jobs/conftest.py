@@ -25,6 +25,7 @@ from lawgate.domain import Agency, Decision, Request
 from lawgate.intake import services as intake
 from lawgate.intake.models import AgencyRow
 from lawgate.jobs.queue import make_queue
+from lawgate.lifecycle import submission
 from tests import factories
 from tests.demo.conftest import built
 from tests.factories import FBI, request_body
@@ -92,7 +93,7 @@ def file(
             intake.register_agency(db, agency, "test")
         sender = intake.get_agency(db, FBI["id"])
         request = Request.model_validate(request_body(**changes))
-        return intake.submit_request(db, request, sender, settings, received_at=received_at)
+        return submission.submit_request(db, request, sender, settings, received_at=received_at)
 
 
 def preserve(factory: sessionmaker[Session], settings: Settings, **changes: Any) -> str:

@@ -20,6 +20,7 @@ from lawgate.config import Settings
 from lawgate.domain import Agency, Decision, Request
 from lawgate.intake import services as intake
 from lawgate.intake.models import AgencyRow
+from lawgate.lifecycle import submission
 from lawgate.store.session import session_factory
 from tests.demo.conftest import built
 from tests.demo.helpers import Built
@@ -61,7 +62,7 @@ def closed_case(
         if db.get(AgencyRow, FBI["id"]) is None:
             intake.register_agency(db, Agency.model_validate(FBI), "test")
         sender = intake.get_agency(db, FBI["id"])
-        request_id = intake.submit_request(
+        request_id = submission.submit_request(
             db, Request.model_validate(request_body(**changes)), sender, settings
         )
     allowed = [c for c, v in verdicts.items() if v == "allow"]

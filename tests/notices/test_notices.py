@@ -21,6 +21,7 @@ from lawgate.config import Settings
 from lawgate.domain import Agency, Request
 from lawgate.errors import ConflictError
 from lawgate.intake import services as intake
+from lawgate.lifecycle import submission
 from lawgate.notices import services
 from lawgate.notices.models import NoticeRow
 from tests.factories import FBI, request_body
@@ -247,7 +248,7 @@ def test_notices_are_made_once_and_only_for_closed_cases(
     with factory.begin() as db:
         intake.register_agency(db, Agency.model_validate(FBI), "test")
         sender = intake.get_agency(db, FBI["id"])
-        open_id = intake.submit_request(
+        open_id = submission.submit_request(
             db, Request.model_validate(request_body()), sender, settings
         )
     with pytest.raises(ConflictError), factory.begin() as db:

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from lawgate.errors import ConfigError
+from lawgate.policy.catalog import default_catalog
 from lawgate.policy.config import PolicyConfig, load_policy_config
+from lawgate.policy.deadlines import preservation_limit
 
 
 def test_no_file_means_the_documented_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -15,8 +17,11 @@ def test_no_file_means_the_documented_defaults(monkeypatch: pytest.MonkeyPatch) 
     config = load_policy_config()
     assert config == PolicyConfig()
     assert (config.max_targets, config.max_targets_emergency) == (50, 5)
-    assert (config.preservation_days.eu, config.extension_days.eu) == (60, 30)
-    assert any("293" in s.articles for s in config.political_statutes)
+    assert (config.preservation_days, config.extension_days) == ({}, {})  # the packs' law
+    assert preservation_limit("FR", config) == 60
+    assert preservation_limit("FR", config, extension=True) == 30
+    assert config.political_statutes is None  # the packs' statutes
+    assert any("293" in s.articles for s in default_catalog().political_statutes)
 
 
 def test_a_file_overrides_what_it_names(tmp_path: Path) -> None:
@@ -24,8 +29,16 @@ def test_a_file_overrides_what_it_names(tmp_path: Path) -> None:
     path.write_text("max_targets: 20\npreservation_days: {us: 60, eu: 60, other: 45}\n")
     config = load_policy_config(path)
     assert config.max_targets == 20
-    assert config.preservation_days.for_jurisdiction("rest_of_world") == 45
+    assert [preservation_limit(c, config) for c in ("IN", "GB", "US", "FR")] == [45, 45, 60, 60]
+    assert preservation_limit("FR", config, extension=True) == 30  # not named: the law's
     assert config.max_span_days == 730
+
+
+def test_a_pack_the_file_does_not_name_keeps_its_law(tmp_path: Path) -> None:
+    path = tmp_path / "policy.yml"
+    path.write_text("preservation_days: {eu: 30}\n")
+    config = load_policy_config(path)
+    assert [preservation_limit(c, config) for c in ("FR", "US", "IN")] == [30, 90, 90]
 
 
 @pytest.mark.parametrize(
@@ -33,7 +46,9 @@ def test_a_file_overrides_what_it_names(tmp_path: Path) -> None:
     [
         ("max_targets: 0\n", "max_targets"),
         ("max_targets: many\n", "max_targets"),
-        ("preservation_days: {us: 90, eu: 60}\n", "preservation_days.other"),
+        ("preservation_days: {uss: 90}\n", "preservation_days: .*unknown pack 'uss'"),
+        ("extension_days: {baseline: 9}\n", "unknown pack 'baseline'"),
+        ("preservation_days: {eu: 0}\n", "preservation_days.eu"),
         ("deadline_dayz: 3\n", "deadline_dayz"),
         ("political_statutes: [{id: x}]\n", "political_statutes.0"),
         ("- just\n- a list\n", "mapping"),

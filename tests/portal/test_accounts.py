@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from lawgate.auditlog.models import AuditEntryRow
 from lawgate.errors import ConflictError, InvalidInputError, NotFoundError
-from lawgate.intake.models import OfficerRow
 from lawgate.portal import accounts
 from lawgate.portal.accounts import AccountLockedError, LoginRefusedError
+from lawgate.portal.models import OfficerRow
 from tests.portal.conftest import AGENCY, PASSWORD, Officer, make_officer, register_agency
 
 NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from lawgate.api.app import create_app
 from lawgate.auditlog.models import AuditEntryRow
 from lawgate.config import Settings
-from lawgate.intake.models import OfficerSessionRow, RequestRow
+from lawgate.intake.models import RequestRow
 from lawgate.portal import documents
+from lawgate.portal.models import OfficerSessionRow
 from lawgate.portal.sessions import digest
 from tests.portal.conftest import (
     AGENCY,

@@ -30,6 +30,7 @@ from lawgate.config import Settings
 from lawgate.domain import Verdict
 from lawgate.errors import ConflictError
 from lawgate.intake import keys
+from lawgate.lifecycle.production import CaseGate
 from lawgate.policy import engine as policy
 from lawgate.production.models import ProductionRow
 from lawgate.production.produce import Production
@@ -173,7 +174,9 @@ def test_two_productions_at_once_make_one_package(
         thread = threading.Thread(target=first_run)
         thread.start()
         assert reading.wait(timeout=120)
-        second = Production(factory, production.marketplace, production.signing_key, actor="x")
+        second = Production(
+            factory, production.marketplace, production.signing_key, actor="x", case=CaseGate()
+        )
         with pytest.raises(ConflictError, match="already producing"):
             second.run(request_id, second_dir)
         go_on.set()

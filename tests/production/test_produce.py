@@ -26,6 +26,8 @@ from lawgate.domain import Agency, Decision, Request
 from lawgate.errors import ConflictError, InvalidInputError
 from lawgate.intake import services as intake
 from lawgate.intake.models import AgencyRow
+from lawgate.lifecycle import submission
+from lawgate.lifecycle.production import CaseGate
 from lawgate.production.models import ProductionRow
 from lawgate.production.package import verify_package
 from lawgate.production.produce import Production
@@ -60,7 +62,7 @@ def file_request(
             )
         sender = intake.get_agency(session, FBI["id"])
         request = Request.model_validate(request_body(**changes))
-        return intake.submit_request(session, request, sender, settings)
+        return submission.submit_request(session, request, sender, settings)
 
 
 def decide(factory: sessionmaker[Session], request_id: str, verdicts: dict[str, str]) -> None:
@@ -89,7 +91,13 @@ def production(
     """A production run on the small demo marketplace, anchored in the signed audit log."""
     log_key = publish.ensure_log_key(settings.home)
     return Production(
-        factory, engine, key, actor=REVIEWER, pseudonym_key=b"k" * 32, log_key=log_key
+        factory,
+        engine,
+        key,
+        actor=REVIEWER,
+        case=CaseGate(),
+        pseudonym_key=b"k" * 32,
+        log_key=log_key,
     )
 
 
@@ -298,7 +306,7 @@ def test_a_failed_read_is_audited_leaves_nothing_and_can_be_run_again(
     out = tmp_path / "out"
     out.mkdir()
     request_id = approved(factory, settings, agency[0])
-    failing = Production(factory, broken_engine, key, actor=REVIEWER)
+    failing = Production(factory, broken_engine, key, actor=REVIEWER, case=CaseGate())
     with pytest.raises(Exception, match="orders"):
         failing.run(request_id, out)
     assert list(out.iterdir()) == []

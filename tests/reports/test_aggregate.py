@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 
 from lawgate.reports import google, outputs, store
 from lawgate.reports.aggregate import Record, aggregate, percentage
-from lawgate.reports.html import render_report
 from lawgate.reports.model import Band, Period, Report
+from lawgate.web.report_page import render_report
 
 NOW = dt.datetime(2026, 11, 29, 12, tzinfo=dt.UTC)
 CHECKPOINT = "test/log\n12\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n\u2014 test/log AAAA\n"

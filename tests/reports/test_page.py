@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 
 from lawgate.config import Settings
 from lawgate.reports import store
-from lawgate.reports.html import headlines, render_report
 from lawgate.reports.model import OUTCOME_FIELDS, Band, NationalSecurity, Period, Report, Row
+from lawgate.web.report_page import headlines, render_report
 
 PERIOD = Period(2026, 2)
 NS_EXACT = (4321, 7777)

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from lawgate.auditlog.log import entries_for
+from lawgate.cli.report import app
 from lawgate.config import Settings
 from lawgate.errors import InvalidInputError
 from lawgate.reports import peers
-from lawgate.reports.commands import app
 from lawgate.reports.google import read_google_csv, write_google_csv
 from lawgate.reports.model import GOOGLE_COLUMNS, Period, Row
 from lawgate.reports.models import PeerFigureRow

@@ -22,6 +22,7 @@ from lawgate.reports import publish as reports
 from lawgate.reports import store
 from lawgate.reports.model import Period
 from lawgate.store.session import session_factory
+from lawgate.web.report_page import render_report
 from tests.factories import request_body, rule
 from tests.intake.helpers import file_request, register_agency
 
@@ -66,7 +67,7 @@ def test_a_published_report_is_anchored_in_the_signed_log(
     factory: sessionmaker[Session], settings: Settings
 ) -> None:
     """Each data file's SHA-256 is in the entry; the checkpoint includes it and verifies."""
-    report, publication, folder = reports.publish(factory, settings, CURRENT, NOW)
+    report, publication, folder = reports.publish(factory, settings, CURRENT, NOW, render_report)
     assert folder == store.period_dir(settings.home, CURRENT)
     assert sorted(p.name for p in folder.iterdir()) == sorted([*store.FILES, store.PUBLICATION])
     for name, digest in publication.sha256.items():
@@ -94,11 +95,11 @@ def test_a_finished_half_year_is_never_rewritten(
     factory: sessionmaker[Session], settings: Settings
 ) -> None:
     """Publishing the current half-year again replaces it; a finished one is refused."""
-    reports.publish(factory, settings, CURRENT, NOW)
-    reports.publish(factory, settings, CURRENT, NOW)
+    reports.publish(factory, settings, CURRENT, NOW, render_report)
+    reports.publish(factory, settings, CURRENT, NOW, render_report)
     later = dt.datetime.combine(CURRENT.ending + dt.timedelta(days=1), dt.time(), dt.UTC)
     with pytest.raises(ConflictError, match="never rewritten"):
-        reports.publish(factory, settings, CURRENT, later)
+        reports.publish(factory, settings, CURRENT, later, render_report)
     leftovers = [p.name for p in store.reports_dir(settings.home).iterdir()]
     assert leftovers == [str(CURRENT)], "no staging or old folders remain"
 
@@ -111,9 +112,8 @@ def test_a_failure_leaves_nothing_published(
     def broken(*_args: object, **_kwargs: object) -> str:
         raise OSError("disk full")
 
-    monkeypatch.setattr(reports.html, "render_report", broken)
     with pytest.raises(OSError, match="disk full"):
-        reports.publish(factory, settings, CURRENT, NOW)
+        reports.publish(factory, settings, CURRENT, NOW, broken)
     assert store.published_periods(settings.home) == []
     assert list(store.reports_dir(settings.home).iterdir()) == []
 
@@ -145,7 +145,7 @@ def test_the_served_page_links_to_the_peer_comparison_and_the_file_does_not(
     factory: sessionmaker[Session], settings: Settings, client: TestClient
 ) -> None:
     """On the site the page offers the comparison; the saved report.html has no dead link."""
-    _report, _publication, folder = reports.publish(factory, settings, CURRENT, NOW)
+    _report, _publication, folder = reports.publish(factory, settings, CURRENT, NOW, render_report)
     link = f'href="/transparency/compare?period={CURRENT}"'
     assert link in client.get("/transparency").text
     assert link not in (folder / "report.html").read_text(encoding="utf-8")

@@ -21,6 +21,7 @@ from lawgate.cases.workflow import CaseState
 from lawgate.config import Settings
 from lawgate.domain import Decision
 from lawgate.errors import ConflictError
+from lawgate.lifecycle.production import CaseGate
 from lawgate.production.delivery import productions_dir
 from lawgate.production.keys import ensure_platform_key
 from lawgate.production.models import ProductionRow
@@ -56,6 +57,7 @@ def _act(settings: Settings, kind: str, actor: str, request_id: str) -> None:
             make_engine(settings.marketplace_url),
             ensure_platform_key(settings.home)[0],
             actor=actor,
+            case=CaseGate(),
             log_key=publish.ensure_log_key(settings.home),
         )
         production.run(request_id, productions_dir(settings.home))

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from lawgate import passwords as breached
 from lawgate.credentials import LoginRefusedError
 from lawgate.errors import InvalidInputError
-from lawgate.intake.models import OfficerRow
 from lawgate.portal import accounts as officers
+from lawgate.portal.models import OfficerRow
 from lawgate.staff import accounts
 from lawgate.staff.models import StaffRow
 from tests.conftest import StaffFactory

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from lawgate.portal import accounts as officers
 from lawgate.portal import sessions as portal_sessions
 from lawgate.staff import sessions as staff_sessions
-from lawgate.staff.web import COOKIE
+from lawgate.web.staff import COOKIE
 from tests.conftest import StaffFactory
 from tests.factories import CSRF_FIELD as CSRF
 from tests.factories import console_login

@@ -20,7 +20,7 @@ from lawgate.auditlog.models import AuditEntryRow
 from lawgate.config import Settings
 from lawgate.staff.demo import seed_demo_staff
 from lawgate.staff.roles import may_decide_escalated
-from lawgate.staff.web import COOKIE, REFUSED_EVENT, SignedIn, checked_form, require_role
+from lawgate.web.staff import COOKIE, REFUSED_EVENT, SignedIn, checked_form, require_role
 from tests.conftest import StaffFactory
 from tests.factories import CSRF_FIELD, console_login
 

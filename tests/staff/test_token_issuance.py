@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lawgate.api.status import http_status
 from lawgate.auditlog.models import AuditEntryRow
 from lawgate.config import Settings
 from lawgate.errors import UnauthenticatedError
@@ -170,7 +171,7 @@ def test_five_wrong_codes_lock_the_account_like_failed_sign_ins(
             tokens.confirm(session, owner.email, wrong(secret))
     with pytest.raises(UnauthenticatedError, match="is locked") as locked:
         tokens.confirm(session, owner.email, pyotp.TOTP(secret).at(now))
-    assert locked.value.status == 423
+    assert http_status(locked.value) == 423
     assert [e["details"]["failures"] for e in logged(session, factor.REFUSED)] == [1, 2, 3, 4, 5]
 
 

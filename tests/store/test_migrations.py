@@ -14,8 +14,8 @@ from sqlalchemy.exc import DBAPIError
 from lawgate.auditlog import log
 from lawgate.config import sqlite_url
 from lawgate.store import migrate
-from lawgate.store.metadata import metadata
 from lawgate.store.session import make_engine, session_factory, transaction
+from lawgate.tables import metadata
 
 
 def test_models_and_migrations_agree(engine: Engine) -> None:

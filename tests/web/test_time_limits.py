@@ -14,6 +14,7 @@ from lawgate.cases import services as cases
 from lawgate.cases.schemas import Lapse
 from lawgate.config import Settings
 from lawgate.credentials import SignedIn
+from lawgate.datamap.sources import marketplace_for
 from lawgate.staff.accounts import StaffAccount
 from lawgate.web import views
 from tests.factories import STAFF, request_body, rule
@@ -162,7 +163,8 @@ def lapsed_page(session: Session, settings: Settings, reviewer: StaffAccount) ->
     detail = cases.case_detail(session, request_id).model_copy(update={"lapse": LAPSE})
     now = dt.datetime.now(dt.UTC)
     me = SignedIn(reviewer, "csrf-token", now + dt.timedelta(hours=1))
-    context = views.case_context(session, detail, me, settings, now)
+    with marketplace_for(settings) as marketplace:
+        context = views.case_context(session, detail, me, marketplace, now)
     return views.templates.get_template("case.html").render(context)
 
 

@@ -11,12 +11,13 @@ from pydantic import BaseModel, ValidationError
 
 from lawgate.api.deps import AppSettings, CallingAgency, DbSession, Sessions, raw_body
 from lawgate.api.responses import errors_with
+from lawgate.api.status import FaceStatus
 from lawgate.cases import services as cases
 from lawgate.cases.schemas import AgencyStatus
 from lawgate.domain import Request
 from lawgate.errors import InvalidInputError
-from lawgate.intake import services as intake
-from lawgate.production import delivery
+from lawgate.lifecycle import delivery as handover
+from lawgate.lifecycle import submission
 from lawgate.store.session import transaction
 
 UNSIGNED: dict[int | str, dict[str, object]] = {
@@ -51,10 +52,10 @@ REQUEST_BODY = {
 """The body is read only after the signature is checked, so its schema is declared here."""
 
 
-class UnsupportedMediaError(InvalidInputError):
+class UnsupportedMediaError(FaceStatus, InvalidInputError):
     """A body declared as something other than JSON is not parsed at all."""
 
-    status = 415
+    http_status = 415
 
 
 def parse_request(body: bytes, content_type: str | None) -> Request:
@@ -80,7 +81,7 @@ def submit(
     content_type: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Submitted:
     """Submit a request (the signature is checked before the body is read); stored whole or not."""
-    request_id = intake.submit_request(db, parse_request(body, content_type), agency, cfg)
+    request_id = submission.submit_request(db, parse_request(body, content_type), agency, cfg)
     return Submitted(id=request_id, state=cases.agency_status(db, request_id, agency.id).state)
 
 
@@ -99,7 +100,7 @@ def package(
     """The sealed package of one of the agency's requests; audited before a byte is sent."""
     with transaction(factory) as db:
         cases.agency_status(db, request_id, agency.id)
-        found = delivery.deliver(db, request_id, cfg.home, f"agency:{agency.id}", cfg.policy)
+        found = handover.deliver(db, request_id, cfg.home, f"agency:{agency.id}", cfg.policy)
     return FileResponse(
         found.path,
         media_type="application/octet-stream",

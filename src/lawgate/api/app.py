@@ -18,24 +18,26 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from lawgate import __version__
 from lawgate.api import agency, errors, methods, staff
+from lawgate.api import holds as holds_api
 from lawgate.api import log as public_log
 from lawgate.api.admission import Admission
 from lawgate.api.headers import SecurityHeaders
 from lawgate.auditlog import publish
 from lawgate.config import Settings
+from lawgate.datamap.sources import Sources
 from lawgate.domain import Request
 from lawgate.errors import LawgateError
-from lawgate.holds import api as holds_api
 from lawgate.jobs.queue import make_queue
 from lawgate.jobs.tasks import register
-from lawgate.notices import views as notice_views
 from lawgate.policy.packs import default_packs
-from lawgate.portal import views as portal_views
-from lawgate.reports import compare_views
-from lawgate.reports import views as report_views
-from lawgate.staff import web as staff_web
 from lawgate.store.session import make_engine, session_factory, transaction
+from lawgate.web import compare as compare_views
+from lawgate.web import holds as holds_page
+from lawgate.web import notices as notice_views
+from lawgate.web import portal as portal_views
 from lawgate.web import registry, review, views
+from lawgate.web import staff as staff_web
+from lawgate.web import transparency as report_views
 
 STATIC = Path(views.__file__).parent / "static"
 LOGGER = logging.getLogger("lawgate")
@@ -71,12 +73,13 @@ async def _checkpointing(app: FastAPI) -> None:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Run the periodic checkpoint job for as long as the application serves."""
+    """Run the periodic checkpoint job while serving; close the data sources' pools after."""
     job = asyncio.create_task(_checkpointing(app))
     try:
         yield
     finally:
         job.cancel()
+        app.state.sources.dispose()
 
 
 def _documented(app: FastAPI, models: tuple[type[BaseModel], ...]) -> Callable[[], dict[str, Any]]:
@@ -111,6 +114,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
+    app.state.sources = Sources.from_settings(settings)  # engines made on first use, then pooled
     app.state.jobs = register(make_queue(settings), settings)  # routes enqueue exports here
     errors.install(app)
     methods.install(app)
@@ -126,6 +130,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(staff_web.router)
     app.include_router(notice_views.router)
     app.include_router(holds_api.router)
+    app.include_router(holds_page.router)
     app.include_router(compare_views.router)  # before /transparency/{period}
     app.include_router(report_views.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

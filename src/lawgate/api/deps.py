@@ -10,6 +10,7 @@ from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from lawgate.config import Settings
+from lawgate.datamap.sources import Source, Sources
 from lawgate.domain import Agency
 from lawgate.errors import ForbiddenError, UnauthenticatedError
 from lawgate.intake import signatures
@@ -34,6 +35,15 @@ def session(request: Request) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(session, scope="function")]
 """Committed before the response is sent: a 201 means the request is stored."""
 AppSettings = Annotated[Settings, Depends(settings)]
+
+
+def marketplace(request: Request) -> Source:
+    """The data source requests are resolved against, from the registry built at start-up."""
+    sources: Sources = request.app.state.sources
+    return sources.marketplace
+
+
+Marketplace = Annotated[Source, Depends(marketplace)]
 
 
 def sessions(request: Request) -> sessionmaker[Session]:

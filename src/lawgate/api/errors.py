@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from lawgate.api.status import http_headers, http_status
 from lawgate.errors import LawgateError, RateLimitedError, describe
 from lawgate.intake import ratelimit
 from lawgate.store.base import utcnow
@@ -54,10 +55,10 @@ async def _lawgate(request: Request, exc: Exception) -> Response:
     """Our own errors keep their status and field."""
     assert isinstance(exc, LawgateError)
     if wants_page(request):
-        return error_page(exc.status, exc.message, exc.headers())
+        return error_page(http_status(exc), exc.message, http_headers(exc))
     diag = exc.diagnostics()
     body = error_body([{"field": diag["field"] or "", "message": diag["message"] or ""}])
-    return JSONResponse(body, status_code=exc.status, headers=exc.headers())
+    return JSONResponse(body, status_code=http_status(exc), headers=http_headers(exc))
 
 
 async def _rate_limited(request: Request, exc: Exception) -> Response:

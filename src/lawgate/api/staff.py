@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
-from lawgate.api.deps import AppSettings, DbSession, StaffMember
+from lawgate.api.deps import AppSettings, DbSession, Marketplace, StaffMember
 from lawgate.api.responses import ERRORS
 from lawgate.cases import callbacks, public, review
 from lawgate.cases import queue as worklist
@@ -17,7 +17,7 @@ from lawgate.cases.schemas import CallbackRecord, CaseDetail, CaseSummary, Narro
 from lawgate.cases.workflow import CaseState
 from lawgate.domain import CallbackStatus, CountryCode, Decision, Outcome, RequestKind
 from lawgate.errors import ForbiddenError, InvalidInputError
-from lawgate.holds import services as holds
+from lawgate.lifecycle import rulings
 from lawgate.staff.roles import may_review
 from lawgate.staff.tokens import TokenHolder
 from lawgate.store.base import utcnow
@@ -159,26 +159,32 @@ def _reviewer(staff: TokenHolder) -> review.Reviewer:
 
 @router.post("/requests/{request_id}/decision")
 def decide(
-    request_id: str, form: DecisionForm, db: DbSession, staff: StaffMember, cfg: AppSettings
+    request_id: str,
+    form: DecisionForm,
+    db: DbSession,
+    staff: StaffMember,
+    cfg: AppSettings,
+    marketplace: Marketplace,
 ) -> DecisionRecorded:
     """Record a ruling: in force now (holds follow it), or 'second_review' until confirmed."""
     ruling = review.Ruling(form.decision, form.note, form.narrowing, form.message_to_agency)
-    new_state = review.record_decision(
-        db, request_id, ruling, _reviewer(staff), config=cfg.policy, at=utcnow()
-    )
-    holds.after_decision(db, request_id, cfg, staff.actor)
+    new_state = rulings.rule(db, request_id, ruling, _reviewer(staff), cfg, marketplace, utcnow())
     return DecisionRecorded(id=request_id, state=new_state)
 
 
 @router.post("/requests/{request_id}/confirm")
 def confirm(
-    request_id: str, form: SecondReviewForm, db: DbSession, staff: StaffMember, cfg: AppSettings
+    request_id: str,
+    form: SecondReviewForm,
+    db: DbSession,
+    staff: StaffMember,
+    cfg: AppSettings,
+    marketplace: Marketplace,
 ) -> DecisionRecorded:
     """A second reviewer, a different person, confirms the proposed ruling."""
-    new_state = review.confirm(
-        db, request_id, _reviewer(staff), form.note, config=cfg.policy, at=utcnow()
+    new_state = rulings.confirm(
+        db, request_id, _reviewer(staff), form.note, cfg, marketplace, utcnow()
     )
-    holds.after_decision(db, request_id, cfg, staff.actor)
     return DecisionRecorded(id=request_id, state=new_state)
 
 

@@ -160,7 +160,29 @@ class Frontier:
         return merkle.fold(self.hashes) if self.hashes else merkle.EMPTY_ROOT
 
 
-def entries_for(session: Session, subject: str) -> list[AuditEntryRow]:
+@dataclass(frozen=True)
+class LoggedEntry:
+    """One entry as other packages read it: the row stays in auditlog."""
+
+    index: int
+    event: str
+    actor: str
+    subject: str
+    at: dt.datetime
+    canonical: str
+    """The signed canonical JSON, whose `details` hold what the entry recorded."""
+
+    @property
+    def details(self) -> dict[str, object]:
+        """The details the entry recorded, read from its canonical JSON."""
+        found: dict[str, object] = json.loads(self.canonical)["details"]
+        return found
+
+
+def entries_for(session: Session, subject: str) -> list[LoggedEntry]:
     """The trail of one subject (a request id), oldest first."""
     query = select(AuditEntryRow).where(AuditEntryRow.subject == subject)
-    return list(session.scalars(query.order_by(AuditEntryRow.index)))
+    return [
+        LoggedEntry(row.index, row.event, row.actor, row.subject, row.at, row.canonical)
+        for row in session.scalars(query.order_by(AuditEntryRow.index))
+    ]

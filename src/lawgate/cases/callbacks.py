@@ -25,12 +25,12 @@ from lawgate.domain import (
     Decision,
     RequestKind,
 )
-from lawgate.errors import ConflictError, InvalidInputError, NotFoundError
+from lawgate.errors import ConflictError, InvalidInputError
 from lawgate.intake import phones
+from lawgate.intake import queries as requests
 from lawgate.intake import services as intake
-from lawgate.intake.models import RequestRow
 from lawgate.policy.config import PolicyConfig
-from lawgate.store.base import as_utc, utcnow
+from lawgate.store.base import utcnow
 
 OUTCOMES = frozenset({CallbackStatus.CONFIRMED, CallbackStatus.FAILED})
 CLOCK_SKEW = dt.timedelta(minutes=5)
@@ -61,9 +61,7 @@ def record_callback(
     session: Session, request_id: str, call: Call, actor: str, config: PolicyConfig
 ) -> Recorded:
     """Record a call-back on an open emergency request, then re-run the policy with it."""
-    row = session.get(RequestRow, request_id)
-    if row is None:
-        raise NotFoundError(f"no request with id {request_id!r}", "id")
+    row = requests.request_facts(session, request_id)
     state = cases.locked_state(session, request_id)
     if row.kind != RequestKind.EMERGENCY_DISCLOSURE:
         raise ConflictError(
@@ -77,7 +75,7 @@ def record_callback(
             f"{' or '.join(sorted(DECIDABLE))}"
         )
     agency = intake.get_agency(session, row.agency_id)
-    _check_call(call, agency.callback_phone, agency.id, as_utc(row.received_at))
+    _check_call(call, agency.callback_phone, agency.id, row.received_at)
     stored = CallbackRow(
         request_id=request_id,
         called_by=actor,
@@ -92,7 +90,7 @@ def record_callback(
     session.flush()
     details = {"outcome": call.outcome.value, "called_at": call.called_at.isoformat()}
     log.append(session, "request:callback:recorded", actor, request_id, details)
-    return Recorded(cases.callback_record(stored), _rerun(session, row, config))
+    return Recorded(cases.callback_record(stored), _rerun(session, request_id, config))
 
 
 def _check_call(call: Call, registered: str, agency_id: str, received_at: dt.datetime) -> None:
@@ -143,7 +141,7 @@ def _check_time(called_at: dt.datetime, received_at: dt.datetime) -> None:
         )
 
 
-def _rerun(session: Session, row: RequestRow, config: PolicyConfig) -> Decision | None:
+def _rerun(session: Session, request_id: str, config: PolicyConfig) -> Decision | None:
     """The recommendation now, with the call-back as now recorded (the law on this day)."""
-    source = lapses.policy_input(session, row.id, utcnow())
-    return cases.reevaluate(session, row.id, source, config)
+    source = lapses.policy_input(session, request_id, utcnow())
+    return cases.reevaluate(session, request_id, source, config)

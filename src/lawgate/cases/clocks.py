@@ -8,22 +8,12 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from lawgate.domain import IssuerRole, LegalProcessType, Request, RequestKind
-from lawgate.policy.facts import jurisdiction, midnight
+from lawgate.domain import Request, RequestKind
+from lawgate.policy import deadlines
+from lawgate.policy.facts import midnight
 
 SOON = dt.timedelta(days=3)
 """A limit at most this far ahead is shown as soon (amber), so reviewers act before it passes."""
-
-EU_VALIDATION_HOURS = 48
-"""eu.emergency.validation: an unvalidated non-judicial emergency order lapses after 48 hours."""
-GB_URGENT_HOURS = 72
-"""gb.authorisation.validity: an urgent authorisation lasts three days."""
-GB_VALIDITY_HOURS = 744
-"""gb.authorisation.validity: an authorisation lasts one month (31 days)."""
-MAY_ISSUE_UNVALIDATED = frozenset(
-    {IssuerRole.JUDGE, IssuerRole.COURT, IssuerRole.INVESTIGATING_JUDGE, IssuerRole.PROSECUTOR}
-)
-"""EU issuers whose emergency orders need no validation (eu.emergency.validation)."""
 
 
 class LimitKind(StrEnum):
@@ -100,32 +90,34 @@ def _process_expiry(request: Request) -> list[TimeLimit]:
     ]
 
 
-def _eu_validation(request: Request) -> list[TimeLimit]:
-    """EU Art 4(5): a non-judicial emergency order must be validated within 48 hours or lapse."""
+def _validation(request: Request) -> list[TimeLimit]:
+    """An emergency order the pack requires validated (EU Art 4(5): 48 hours) lapses unvalidated.
+
+    The window and the issuers exempt from it are the pack's (pack.yml, time_limits), the same
+    numbers its pack.cedar reads (eu.emergency.validation).
+    """
     process = request.legal_process
+    window = deadlines.emergency_validation(request.country)
     if (
-        jurisdiction(request.country) != "eu"
+        window is None
         or request.kind is not RequestKind.EMERGENCY_DISCLOSURE
-        or process.issuer_role in MAY_ISSUE_UNVALIDATED
+        or process.issuer_role in window.exempt_issuers
         or process.validated_by is not None
     ):
         return []
     what = "validation of the emergency order is due"
-    at = _hours_after_issue(request, EU_VALIDATION_HOURS)
+    at = _hours_after_issue(request, window.hours)
     return [TimeLimit(kind=LimitKind.VALIDATION_DUE, label="validation", what=what, at=at)]
 
 
-def _gb_authorisation(request: Request) -> list[TimeLimit]:
-    """IPA s.65: an authorisation lasts one month, an urgent (emergency) one three days."""
-    process = request.legal_process
-    if (
-        jurisdiction(request.country) != "gb"
-        or process.type is not LegalProcessType.COMMUNICATIONS_DATA_AUTHORISATION
-    ):
+def _authorisation(request: Request) -> list[TimeLimit]:
+    """An authorisation lapses the pack's hours after issue (IPA s.65: a month, urgent 3 days)."""
+    rule = deadlines.authorisation(request.country)
+    if rule is None or request.legal_process.type is not rule.instrument:
         return []
     urgent = request.kind is RequestKind.EMERGENCY_DISCLOSURE
     label = "urgent authorisation" if urgent else "authorisation"
-    at = _hours_after_issue(request, GB_URGENT_HOURS if urgent else GB_VALIDITY_HOURS)
+    at = _hours_after_issue(request, rule.hours_for(urgent))
     kind = LimitKind.AUTHORISATION_LAPSES
     return [TimeLimit(kind=kind, label=label, what=f"the {label} lapses", at=at)]
 
@@ -157,8 +149,8 @@ def time_limits(request: Request, received_at: dt.datetime) -> list[TimeLimit]:
     """Every limit the request itself sets, soonest first (the response deadline is the case's)."""
     found = [
         *_process_expiry(request),
-        *_eu_validation(request),
-        *_gb_authorisation(request),
+        *_validation(request),
+        *_authorisation(request),
         *_preservation(request, received_at),
         *_gag(request),
     ]

@@ -27,23 +27,22 @@ from lawgate.cases.schemas import Lapse
 from lawgate.cases.workflow import GRANTED, CaseState
 from lawgate.domain import (
     PRESERVATION_KINDS,
+    Agency,
     Category,
     Decision,
     Outcome,
     Reason,
     ReasonCode,
-    Request,
     RequesterStatus,
     Verdict,
     Verification,
 )
 from lawgate.errors import ConflictError, LawgateError
-from lawgate.intake.models import AgencyRow, RequestRow
-from lawgate.intake.services import agency_of, prior_extensions, received_request
+from lawgate.intake import queries as requests
+from lawgate.intake.services import received_request
 from lawgate.policy import engine
 from lawgate.policy.config import PolicyConfig
 from lawgate.policy.facts import PolicyInput
-from lawgate.store.base import as_utc
 from lawgate.store.session import transaction
 
 LOGGER = logging.getLogger("lawgate.cases")
@@ -92,10 +91,10 @@ class PolicyLapsedError(ConflictError):
         self.lapse = lapse
 
 
-def _stored(session: Session, request_id: str) -> tuple[RequestRow, AgencyRow]:
+def _stored(session: Session, request_id: str) -> tuple[requests.RequestFacts, Agency]:
     """The stored request and its agency; a store missing either can decide nothing."""
-    row = session.get(RequestRow, request_id)
-    agency = session.get(AgencyRow, row.agency_id) if row else None
+    row = requests.find_request_facts(session, request_id)
+    agency = requests.find_agency(session, row.agency_id) if row else None
     if row is None or agency is None:
         raise ConflictError(f"request {request_id} or its agency is missing from the store")
     return row, agency
@@ -103,16 +102,16 @@ def _stored(session: Session, request_id: str) -> tuple[RequestRow, AgencyRow]:
 
 def policy_input(session: Session, request_id: str, at: dt.datetime) -> PolicyInput:
     """The facts the policy decides on, as stored, with the call-back as recorded, at `at`."""
-    row, agency = _stored(session, request_id)
+    _, agency = _stored(session, request_id)
     verification = Verification(
         requester=RequesterStatus.VERIFIED, callback=cases.callback_status(session, request_id)
     )
     return PolicyInput(
-        agency_of(agency),
+        agency,
         received_request(session, request_id),
         verification,
         at,
-        prior_extensions(session, row),
+        requests.extensions_before(session, request_id),
     )
 
 
@@ -186,12 +185,9 @@ def open_cases(session: Session) -> list[str]:
     A granted preservation is answered: its holds run and end on their own clock (holds jobs).
     """
     states = sorted(REOPENABLE - {CaseState.PRODUCING})
-    held = RequestRow.kind.in_(PRESERVATION_KINDS) & CaseRow.state.in_(GRANTED)
-    query = (
-        select(CaseRow.request_id)
-        .join(RequestRow, RequestRow.id == CaseRow.request_id)
-        .where(CaseRow.state.in_(states), ~held)
-    )
+    held = requests.REQUEST.kind.in_(PRESERVATION_KINDS) & CaseRow.state.in_(GRANTED)
+    query = requests.join_request(select(CaseRow.request_id), CaseRow.request_id)
+    query = query.where(CaseRow.state.in_(states), ~held)
     return list(session.scalars(query.order_by(CaseRow.deadline, CaseRow.request_id)))
 
 
@@ -259,7 +255,7 @@ def record(
     """Store the lapse: fresh advice, rulings set aside, the case back in review, an entry."""
     row, _ = _stored(session, request_id)
     first = next((r for r in lapsed.values() if r is not None), None)
-    said = describe(Request.model_validate(row.body), as_utc(row.received_at), first, moment.at)
+    said = describe(row.request, row.received_at, first, moment.at)
     lapse = Lapse(
         rule=said.rule,
         code=said.code,

@@ -31,8 +31,8 @@ from lawgate.domain import (
     Verdict,
 )
 from lawgate.errors import ConflictError, ForbiddenError, InvalidInputError
+from lawgate.intake import queries as requests
 from lawgate.intake import services as intake
-from lawgate.intake.models import RequestRow
 from lawgate.policy.config import PolicyConfig
 from lawgate.policy.engine import DEFAULT_CONFIG, Explanation
 from lawgate.staff.roles import Role, may_decide_escalated, may_review
@@ -158,8 +158,8 @@ def check_callback(session: Session, request_id: str, decision: Decision) -> Non
     """B8: an emergency disclosure is granted only after a confirmed call-back to the registry."""
     if decision.outcome not in (Outcome.APPROVE, Outcome.PARTIAL):
         return
-    kind = session.scalar(select(RequestRow.kind).where(RequestRow.id == request_id))
-    if kind != RequestKind.EMERGENCY_DISCLOSURE:
+    stored = requests.find_request_facts(session, request_id)
+    if stored is None or stored.kind != RequestKind.EMERGENCY_DISCLOSURE:
         return
     latest = cases.latest_callback(session, request_id)
     needed = (

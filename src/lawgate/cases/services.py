@@ -34,7 +34,7 @@ from lawgate.domain import (
     Request,
 )
 from lawgate.errors import ConflictError, InvalidInputError, LawgateError, NotFoundError
-from lawgate.intake.models import AgencyRow, RequestCategoryRow, RequestRow
+from lawgate.intake import queries as requests
 from lawgate.intake.signals import Signal
 from lawgate.policy import engine
 from lawgate.policy.config import PolicyConfig
@@ -148,8 +148,7 @@ def _evaluate(
 
 def check_categories(session: Session, request_id: str, decision: Decision) -> None:
     """A decision must rule on exactly the categories requested, no more and no fewer."""
-    query = select(RequestCategoryRow.category).where(RequestCategoryRow.request_id == request_id)
-    asked = set(session.scalars(query))
+    asked = requests.requested_categories(session, request_id)
     ruled = {str(c) for c in decision.categories}
     if ruled != asked:
         missing = ", ".join(sorted(asked - ruled)) or "none"
@@ -281,22 +280,21 @@ def locked_state(session: Session, request_id: str) -> CaseState:
 
 def case_detail(session: Session, request_id: str) -> CaseDetail:
     """The request, its state, its decisions and its audit trail."""
-    query = summary_query()
-    row = session.execute(query.where(RequestRow.id == request_id)).one_or_none()
+    query = summary_query().add_columns(requests.REQUEST.signals.label("signals"))
+    row = session.execute(query.where(CaseRow.request_id == request_id)).mappings().one_or_none()
     if row is None:
         raise NotFoundError(f"no request with id {request_id!r}", "id")
-    request_row = row[0]
     trail = [
         TrailEntry(index=e.index, event=e.event, actor=e.actor, at=as_utc(e.at))
         for e in log.entries_for(session, request_id)
     ]
-    agency = session.get(AgencyRow, request_row.agency_id)
+    agency = requests.find_agency(session, row["agency_id"])
     return CaseDetail(
-        summary=to_summary(*row),
-        request=Request.model_validate(request_row.body),
+        summary=to_summary(row),
+        request=Request.model_validate(row["body"]),
         decisions=_decisions(session, request_id),
         trail=trail,
-        signals=[Signal.model_validate(s) for s in request_row.signals],
+        signals=[Signal.model_validate(s) for s in row["signals"]],
         callbacks=_callbacks(session, request_id),
         callback=callback_status(session, request_id),
         registry_callback_phone=agency.callback_phone if agency else "",
@@ -312,7 +310,7 @@ def current_lapse(session: Session, request_id: str) -> Lapse | None:
 
 def agency_status(session: Session, request_id: str, agency_id: str) -> AgencyStatus:
     """What an agency may see of its own request; another agency's request does not exist to it."""
-    request = session.get(RequestRow, request_id)
+    request = requests.find_request_facts(session, request_id)
     if request is None or request.agency_id != agency_id:
         raise NotFoundError(f"no request with id {request_id!r} for agency {agency_id!r}", "id")
     case = _case(session, request_id)
@@ -320,7 +318,7 @@ def agency_status(session: Session, request_id: str, agency_id: str) -> AgencySt
     return AgencyStatus(
         id=request_id,
         state=CaseState(case.state),
-        received_at=as_utc(request.received_at),
+        received_at=request.received_at,
         deadline=as_utc(case.deadline),
         decision=public_decision(ruling.decision) if ruling else None,
         message=ruling.agency_message if ruling else "",

@@ -10,18 +10,20 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 from lawgate.cases import callbacks, lapses, review
 from lawgate.cases import services as cases
 from lawgate.cases.workflow import CaseState
 from lawgate.config import Settings
+from lawgate.datamap.sources import Source, connect, marketplace_for
 from lawgate.demo import agency_keys
 from lawgate.domain import Agency, CallbackStatus, Outcome, Request
 from lawgate.holds import services as holds
 from lawgate.intake import keys
 from lawgate.intake import services as intake
+from lawgate.lifecycle import submission
 from lawgate.staff import accounts as staff
 from lawgate.staff import demo as staff_demo
 
@@ -99,6 +101,18 @@ def seed(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[str]:
     """Register the demo agencies and file the demo requests through the real services."""
+    with marketplace_for(settings) as marketplace:  # granted preservations resolve their targets
+        return _seed(session, settings, marketplace, ids, progress)
+
+
+def _seed(
+    session: Session,
+    settings: Settings,
+    marketplace: Source,
+    ids: Identities,
+    progress: Callable[[int, int], None] | None,
+) -> list[str]:
+    """The demo's agencies and requests, rulings and holds, filed as the services would."""
     plan = fill(load_plan(), ids)
     agencies = {a["id"]: a for a in plan["agencies"]}
     for record in plan["agencies"]:
@@ -116,7 +130,7 @@ def seed(
         request = build_request(agency, fields, number)
         received = now - dt.timedelta(days=float(case["days_ago"]))
         sender = intake.get_agency(session, agency["id"])
-        request_id = intake.submit_request(
+        request_id = submission.submit_request(
             session,
             request,
             sender,
@@ -127,7 +141,7 @@ def seed(
         )
         _call_back(session, settings, request_id, case, received, sender, reviewer.actor)
         _rule(session, request_id, case, reviewer, counsel)
-        holds.after_decision(session, request_id, settings, reviewer.actor)
+        holds.after_decision(session, request_id, settings, marketplace, reviewer.actor)
         made.append(request_id)
         if progress:
             progress(number, len(plan["cases"]))
@@ -213,7 +227,7 @@ ORDER_OF_USER = (
 
 def marketplace_identities(url: str) -> Identities:
     """Real identifiers for each demo role, found in the marketplace through indexed lookups."""
-    engine = create_engine(url)
+    engine = connect(url)
     found: list[dict[str, str]] = []
     with engine.connect() as conn:
         found.extend(_identity(conn, "email = :v", "seller.one@example.com"))

@@ -17,6 +17,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 from sqlalchemy.schema import CreateTable
 
+from lawgate.datamap.sources import connect
 from lawgate.demo.common import Columns
 
 DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg", "mysql": "mysql+pymysql"}
@@ -47,7 +48,7 @@ class Loader:
 
     def __init__(self, url: URL) -> None:
         """Connect without pooling: the load is one long session."""
-        self.engine = sa.create_engine(url, poolclass=NullPool)
+        self.engine = connect(url, poolclass=NullPool)
         self.raw = self.engine.raw_connection()
 
     @property

@@ -11,23 +11,24 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lawgate import datamap
 from lawgate.auditlog import log
-from lawgate.cases.models import CaseRow
+from lawgate.cases.queries import case_state
 from lawgate.cases.workflow import (
     GRANTED,
     RUNNING_HOLDS,
-    CaseState,
     HoldState,
     check_hold_transition,
 )
 from lawgate.config import Settings
+from lawgate.datamap import shipped
+from lawgate.datamap.model import DataMap
 from lawgate.datamap.resolve import resolve_targets
-from lawgate.domain import Request, RequestKind
-from lawgate.errors import ConflictError, NotFoundError
+from lawgate.datamap.sources import Source
+from lawgate.domain import RequestKind
+from lawgate.errors import ConflictError
 from lawgate.holds.models import HoldRow
-from lawgate.intake.models import AgencyRow, RequestRow
-from lawgate.policy.facts import jurisdiction
+from lawgate.intake.queries import REQUEST, RequestFacts, join_request, request_facts
+from lawgate.policy.deadlines import preservation_limit
 from lawgate.store.base import as_utc, utcnow
 
 SYSTEM_ACTOR = "system:holds"
@@ -55,36 +56,27 @@ class HoldGroup:
     extended_by: str | None
 
 
-def _request(session: Session, request_id: str) -> RequestRow:
-    """A stored request, or a 404 naming it."""
-    row = session.get(RequestRow, request_id)
-    if row is None:
-        raise NotFoundError(f"no request with id {request_id!r}", "id")
-    return row
-
-
 def _move(hold: HoldRow, new: HoldState) -> None:
     """Change a hold's state only along the lifecycle in lawgate.cases.workflow."""
     check_hold_transition(HoldState(hold.status), new)
     hold.status = new
 
 
-def _requested_days(row: RequestRow) -> int:
+def _requested_days(row: RequestFacts) -> int:
     """The days the agency asked the data to be kept (0 when it named none)."""
-    preservation = Request.model_validate(row.body).preservation
+    preservation = row.request.preservation
     return preservation.days if preservation else 0
 
 
-def preservation_days(row: RequestRow, settings: Settings) -> int:
+def preservation_days(row: RequestFacts, settings: Settings) -> int:
     """B9: the agency's days, never beyond its framework's preservation period."""
-    limit = settings.policy.preservation_days.for_jurisdiction(jurisdiction(row.country))
+    limit = preservation_limit(row.country, settings.policy)
     return min(_requested_days(row), limit)
 
 
-def extension_days(extension: RequestRow, original: RequestRow, settings: Settings) -> int:
+def extension_days(extension: RequestFacts, original: RequestFacts, settings: Settings) -> int:
     """B9: the extension's days, never beyond the original's framework extension length."""
-    frameworks = settings.policy.extension_days
-    limit = frameworks.for_jurisdiction(jurisdiction(original.country))
+    limit = preservation_limit(original.country, settings.policy, extension=True)
     asked = _requested_days(extension)
     return min(asked, limit) if asked else limit
 
@@ -102,9 +94,10 @@ def place_holds(
     settings: Settings,
     now: dt.datetime | None = None,
     actor: str = SYSTEM_ACTOR,
+    datamap: DataMap | None = None,
 ) -> int:
     """Hold every account a granted preservation identifies, so deletion cannot destroy evidence."""
-    row = _request(session, request_id)
+    row = request_facts(session, request_id)
     if row.kind != RequestKind.PRESERVATION:
         raise ConflictError(f"request {request_id} is a {row.kind}, not a preservation", "kind")
     existing = _holds_of(session, request_id)
@@ -112,8 +105,8 @@ def place_holds(
         return len(existing)
     start = now or utcnow()
     days = preservation_days(row, settings)
-    targets = Request.model_validate(row.body).targets
-    accounts = resolve_targets(marketplace, datamap.shipped(), targets).account_ids
+    targets = row.request.targets
+    accounts = resolve_targets(marketplace, datamap or shipped(), targets).account_ids
     expires = start + dt.timedelta(days=days)
     for account in accounts:
         session.add(
@@ -139,10 +132,10 @@ def extend_holds(
     session: Session, extension_id: str, settings: Settings, actor: str = SYSTEM_ACTOR
 ) -> int:
     """Extend a preservation's running holds once, as B9 allows one extension per framework."""
-    extension = _request(session, extension_id)
+    extension = request_facts(session, extension_id)
     if extension.kind != RequestKind.PRESERVATION_EXTENSION or not extension.preservation_ref:
         raise ConflictError(f"request {extension_id} is not a preservation extension", "kind")
-    original = _request(session, extension.preservation_ref)
+    original = request_facts(session, extension.preservation_ref)
     holds = _holds_of(session, original.id)
     first = next((h.extended_by for h in holds if h.extended_by), None)
     if first == extension_id:
@@ -190,7 +183,7 @@ def expire_holds(session: Session, now: dt.datetime | None = None) -> int:
 
 def convert_holds(session: Session, production_id: str, actor: str = SYSTEM_ACTOR) -> int:
     """Mark a preservation's holds converted once the production following it is produced."""
-    production = _request(session, production_id)
+    production = request_facts(session, production_id)
     if production.kind != RequestKind.PRODUCTION or not production.preservation_ref:
         raise ConflictError(f"request {production_id} does not follow a preservation", "kind")
     original = production.preservation_ref
@@ -226,19 +219,16 @@ def is_held(
 
 def list_holds(session: Session) -> list[HoldGroup]:
     """Holds grouped by request and status, running ones first, soonest expiry first."""
-    query = (
-        select(
-            HoldRow.request_id,
-            AgencyRow.name,
-            HoldRow.status,
-            func.count(HoldRow.id),
-            func.max(HoldRow.expires_at),
-            func.max(HoldRow.extended_by),
-        )
-        .join(RequestRow, RequestRow.id == HoldRow.request_id)
-        .join(AgencyRow, AgencyRow.id == RequestRow.agency_id)
-        .group_by(HoldRow.request_id, AgencyRow.name, HoldRow.status)
+    query = select(
+        HoldRow.request_id,
+        REQUEST.agency_name,
+        HoldRow.status,
+        func.count(HoldRow.id),
+        func.max(HoldRow.expires_at),
+        func.max(HoldRow.extended_by),
     )
+    query = join_request(query, HoldRow.request_id, agency=True)
+    query = query.group_by(HoldRow.request_id, REQUEST.agency_name, HoldRow.status)
     groups = [
         HoldGroup(request_id, name, status, count, as_utc(expires), extended_by)
         for request_id, name, status, count, expires, extended_by in session.execute(query)
@@ -247,23 +237,24 @@ def list_holds(session: Session) -> list[HoldGroup]:
 
 
 def after_decision(
-    session: Session, request_id: str, settings: Settings, actor: str = SYSTEM_ACTOR
+    session: Session,
+    request_id: str,
+    settings: Settings,
+    marketplace: Source,
+    actor: str = SYSTEM_ACTOR,
 ) -> int:
     """Call after recording a decision: a granted preservation places holds, an extension extends.
 
     Returns the number of holds placed or extended (0 when the decision needs none).
-    The marketplace is opened only when a preservation's targets must be resolved.
+    The marketplace's engine is used only when a preservation's targets must be resolved.
     """
-    row = _request(session, request_id)
-    state = session.scalar(select(CaseRow.state).where(CaseRow.request_id == request_id))
-    if state is None or CaseState(state) not in GRANTED:
+    row = request_facts(session, request_id)
+    state = case_state(session, request_id)
+    if state is None or state not in GRANTED:
         return 0
     if row.kind == RequestKind.PRESERVATION_EXTENSION:
         return extend_holds(session, request_id, settings, actor)
     if row.kind != RequestKind.PRESERVATION:
         return 0
-    marketplace = sa.create_engine(settings.marketplace_url)
-    try:
-        return place_holds(session, marketplace, request_id, settings, actor=actor)
-    finally:
-        marketplace.dispose()
+    engine, described = marketplace.engine, marketplace.datamap
+    return place_holds(session, engine, request_id, settings, actor=actor, datamap=described)

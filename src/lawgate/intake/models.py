@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lawgate.credentials import AccountColumns, SessionColumns
 from lawgate.store.base import Base, utcnow
 
 
@@ -50,7 +49,7 @@ class RequestRow(Base):
     submitted_via: Mapped[str] = mapped_column(String(16), default="api")
     """How it arrived: api (signed), portal (officer session) or demo."""
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
-    """The portal officer who filed it, when filed through the portal."""
+    """The portal officer who filed it, when filed through the portal (lawgate.portal.models)."""
     document_sha256: Mapped[str | None] = mapped_column(String(64))
     """SHA-256 of the legal-process document actually uploaded, when one was."""
     signals: Mapped[list[Any]] = mapped_column(default=list)
@@ -109,19 +108,3 @@ class NonceRow(Base):
     nonce: Mapped[str] = mapped_column(String(128), primary_key=True)
     key_id: Mapped[str] = mapped_column(String(128))
     seen_at: Mapped[dt.datetime] = mapped_column(index=True)
-
-
-class OfficerRow(AccountColumns):
-    """An officer account under an agency, for the web portal (password + TOTP)."""
-
-    __tablename__ = "officers"
-
-    agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"), index=True)
-
-
-class OfficerSessionRow(SessionColumns):
-    """A logged-in portal session: the SHA-256 of its cookie token, never the token."""
-
-    __tablename__ = "officer_sessions"
-
-    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"), index=True)

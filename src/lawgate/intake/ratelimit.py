@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lawgate.auditlog import log
-from lawgate.auditlog.models import AuditEntryRow
+from lawgate.auditlog.queries import was_logged
 from lawgate.errors import RateLimitedError
 from lawgate.intake.models import AgencyRow, RequestRow
 from lawgate.store.base import as_utc
@@ -57,12 +57,7 @@ def _lock_agency(session: Session, agency_id: str) -> None:
 
 def record_refusal(session: Session, error: RateLimitedError, now: dt.datetime) -> bool:
     """Log a refusal unless this agency's last one is within the window; True when logged."""
-    recent = select(AuditEntryRow.index).where(
-        AuditEntryRow.subject == error.agency_id,
-        AuditEntryRow.event == REFUSED_EVENT,
-        AuditEntryRow.at > now - WINDOW,
-    )
-    if session.execute(recent.limit(1)).first() is not None:
+    if was_logged(session, REFUSED_EVENT, error.agency_id, since=now - WINDOW):
         return False
     details = {"limit_per_hour": error.limit, "retry_after_seconds": error.retry_after}
     log.append(session, REFUSED_EVENT, ACTOR, error.agency_id, details)

@@ -14,17 +14,11 @@ from sqlalchemy.orm import Session
 
 from lawgate.auditlog import log
 from lawgate.auditlog.log import canonical_json
-from lawgate.cases import services as cases
-from lawgate.cases.deadlines import deadline_for
-from lawgate.cases.workflow import CaseState
 from lawgate.config import Settings
 from lawgate.domain import (
     Agency,
-    Outcome,
     Request,
-    RequesterStatus,
     RequestKind,
-    Verification,
 )
 from lawgate.errors import (
     ConflictError,
@@ -36,12 +30,7 @@ from lawgate.intake import ratelimit, signals
 from lawgate.intake.history import History, history_of
 from lawgate.intake.models import AgencyRow, RequestCategoryRow, RequestRow, TargetRow
 from lawgate.intake.signals import Assessment, Channel, Submission
-from lawgate.policy.facts import PolicyInput
 from lawgate.store.base import utcnow
-
-SYSTEM_ACTOR = "system:intake"
-STAND_IN_VERIFICATION = Verification(requester=RequesterStatus.VERIFIED)
-"""The header stand-in names a registered agency; call-backs are recorded from issue 6 on."""
 
 
 def new_request_id() -> str:
@@ -85,7 +74,16 @@ def list_agencies(session: Session) -> list[Agency]:
     return [agency_of(row) for row in session.scalars(select(AgencyRow).order_by(AgencyRow.id))]
 
 
-def submit_request(
+@dataclasses.dataclass(frozen=True)
+class Filed:
+    """A request intake has stored and logged: what the next stages need to know of it."""
+
+    request_id: str
+    received_at: dt.datetime
+    prior_extensions: int
+
+
+def file_request(
     session: Session,
     request: Request,
     sender: Agency,
@@ -96,8 +94,8 @@ def submit_request(
     submitted_via: Channel = "api",
     officer_id: int | None = None,
     document_sha256: str | None = None,
-) -> str:
-    """Store a request from an authenticated agency and queue it for review; returns its id.
+) -> Filed:
+    """Store a request from an authenticated agency and log its receipt; nothing is decided yet.
 
     Every channel files through here, so the rate limit and the fraud signals apply to all.
     """
@@ -131,16 +129,7 @@ def submit_request(
             "signal_score": screened.score,
         },
     )
-    cases.open_case(session, request_id, deadline_for(request, received_at, settings.policy))
-    cases.transition(session, request_id, CaseState.VERIFIED, SYSTEM_ACTOR)
-    source = PolicyInput(
-        sender, request, STAND_IN_VERIFICATION, received_at, prior_extensions(session, row)
-    )
-    advice = cases.recommend(session, request_id, source, settings.policy)
-    escalate = advice is not None and advice.outcome is Outcome.ESCALATE
-    desk = CaseState.ESCALATED if escalate else CaseState.IN_REVIEW
-    cases.transition(session, request_id, desk, SYSTEM_ACTOR)
-    return request_id
+    return Filed(request_id, received_at, prior_extensions(session, row))
 
 
 def _screen(
@@ -235,9 +224,7 @@ def received_request(session: Session, request_id: str) -> Request:
     Decisions and productions read the request through here, so an edit of the stored body (a
     warrant's expiry moved, a target added) stops them instead of changing what they decide.
     """
-    row = session.get(RequestRow, request_id)
-    if row is None:
-        raise NotFoundError(f"no request with id {request_id!r}", "id")
+    row = _row(session, request_id)
     logged = [
         json.loads(entry.canonical)["details"].get("body_sha256")
         for entry in log.entries_for(session, request_id)
@@ -253,9 +240,35 @@ def received_request(session: Session, request_id: str) -> Request:
     return Request.model_validate(row.body)
 
 
-def get_request(session: Session, request_id: str) -> Request:
-    """A stored request as the agency sent it."""
+@dataclasses.dataclass(frozen=True)
+class StoredRequest:
+    """A request as stored, with how it came in and the hash of the document uploaded with it."""
+
+    request: Request
+    submitted_via: str
+    document_sha256: str | None
+
+
+def stored_request(session: Session, request_id: str) -> StoredRequest:
+    """A stored request with its channel and uploaded document's hash (for the officer's page)."""
+    row = _row(session, request_id)
+    return StoredRequest(Request.model_validate(row.body), row.submitted_via, row.document_sha256)
+
+
+def case_references(session: Session, request_ids: list[str]) -> dict[str, str]:
+    """The agencies' own case references of these requests, by request id."""
+    query = select(RequestRow.id, RequestRow.case_reference).where(RequestRow.id.in_(request_ids))
+    return {row.id: row.case_reference for row in session.execute(query)}
+
+
+def _row(session: Session, request_id: str) -> RequestRow:
+    """A stored request's row, or NotFoundError naming the id."""
     row = session.get(RequestRow, request_id)
     if row is None:
         raise NotFoundError(f"no request with id {request_id!r}", "id")
-    return Request.model_validate(row.body)
+    return row
+
+
+def get_request(session: Session, request_id: str) -> Request:
+    """A stored request as the agency sent it."""
+    return Request.model_validate(_row(session, request_id).body)

@@ -7,7 +7,6 @@ any user data. Each (case, level) is alerted once: the audit entry `case:deadlin
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import smtplib
 from dataclasses import dataclass
@@ -17,11 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lawgate.auditlog import log
-from lawgate.auditlog.models import AuditEntryRow
-from lawgate.cases.models import CaseRow
+from lawgate.auditlog.queries import details_about
+from lawgate.cases.queries import CASE
 from lawgate.cases.workflow import ANSWERED, CaseState, is_answered
 from lawgate.config import Settings
-from lawgate.intake.models import AgencyRow, RequestRow
+from lawgate.intake.queries import REQUEST, join_request
 from lawgate.notices import deliver
 from lawgate.store.base import as_utc
 
@@ -65,58 +64,38 @@ def level_at(received: dt.datetime, deadline: dt.datetime, now: dt.datetime) -> 
 
 def _alerted(session: Session) -> set[tuple[str, str]]:
     """(request, level) pairs already alerted among open cases, read from the audit log."""
-    query = (
-        select(AuditEntryRow.subject, AuditEntryRow.canonical)
-        .join(CaseRow, CaseRow.request_id == AuditEntryRow.subject)
-        .where(AuditEntryRow.event == EVENT, CaseRow.state.in_(OPEN_STATES))
-    )
+    open_cases = select(CASE.request_id).where(CASE.state.in_(OPEN_STATES))
     return {
-        (subject, str(json.loads(canonical)["details"].get("level")))
-        for subject, canonical in session.execute(query)
+        (subject, str(details.get("level")))
+        for subject, details in details_about(session, EVENT, open_cases)
     }
 
 
 def due_alerts(session: Session, now: dt.datetime) -> list[Alert]:
     """Every open case whose current level was never alerted, soonest deadline first."""
-    query = (
-        select(CaseRow, RequestRow.kind, RequestRow.received_at, AgencyRow)
-        .join(RequestRow, RequestRow.id == CaseRow.request_id)
-        .join(AgencyRow, AgencyRow.id == RequestRow.agency_id)
-        .where(CaseRow.state.in_(OPEN_STATES))
-        .order_by(CaseRow.deadline, CaseRow.request_id)
+    query = select(
+        CASE.request_id,
+        CASE.state,
+        CASE.deadline,
+        REQUEST.kind,
+        REQUEST.received_at,
+        REQUEST.agency_id,
+        REQUEST.agency_name,
+        REQUEST.agency_country,
     )
+    query = join_request(query, CASE.request_id, agency=True).where(CASE.state.in_(OPEN_STATES))
     done = _alerted(session)
     alerts: list[Alert] = []
-    for case, kind, received_at, agency in session.execute(query):
-        if is_answered(CaseState(case.state), kind):
+    for row in session.execute(query.order_by(CASE.deadline, CASE.request_id)):
+        request_id, state, deadline_at, kind, received_at, agency_id, name, country = row
+        if is_answered(CaseState(state), kind):
             continue
-        received, deadline = as_utc(received_at), as_utc(case.deadline)
+        received, deadline = as_utc(received_at), as_utc(deadline_at)
         level = level_at(received, deadline, now)
-        if level is None or (case.request_id, level.value) in done:
+        if level is None or (request_id, level.value) in done:
             continue
-        alerts.append(_alert(case.request_id, agency, kind, received, deadline, level))
+        alerts.append(Alert(request_id, agency_id, name, country, kind, received, deadline, level))
     return alerts
-
-
-def _alert(
-    request_id: str,
-    agency: AgencyRow,
-    kind: str,
-    received: dt.datetime,
-    deadline: dt.datetime,
-    level: Level,
-) -> Alert:
-    """An alert from the stored rows: ids, names and times only."""
-    return Alert(
-        request_id=request_id,
-        agency_id=agency.id,
-        agency_name=agency.name,
-        country=agency.country,
-        kind=kind,
-        received_at=received,
-        deadline=deadline,
-        level=level,
-    )
 
 
 def _left(alert: Alert, now: dt.datetime) -> str:

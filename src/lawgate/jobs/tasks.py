@@ -13,17 +13,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
 from huey import Huey, crontab
 from sqlalchemy.orm import Session, sessionmaker
 
 from lawgate.auditlog import publish
 from lawgate.cases import lapses
 from lawgate.config import Settings
+from lawgate.datamap.sources import marketplace_for
 from lawgate.errors import LawgateError
 from lawgate.holds import services as holds
 from lawgate.jobs import alerts
 from lawgate.jobs.queue import lock_seconds
+from lawgate.lifecycle.production import CaseGate
 from lawgate.notices import services as notices
 from lawgate.production.delivery import productions_dir
 from lawgate.production.keys import ensure_platform_key
@@ -80,16 +81,6 @@ def _store(settings: Settings) -> Iterator[sessionmaker[Session]]:
         engine.dispose()
 
 
-@contextmanager
-def _marketplace(settings: Settings) -> Iterator[sa.Engine]:
-    """The platform's database for one run, closed afterwards."""
-    engine = sa.create_engine(settings.marketplace_url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-
-
 def run_expire_holds(settings: Settings, now: dt.datetime | None = None) -> int:
     """End holds whose time is up, so the deletion pipeline may delete again."""
     with _store(settings) as factory, transaction(factory) as session:
@@ -101,10 +92,11 @@ def run_expire_holds(settings: Settings, now: dt.datetime | None = None) -> int:
 def run_send_notices(settings: Settings, now: dt.datetime | None = None) -> NoticeRun:
     """Make notices for newly closed cases, then send those due, as `lawgate notices send`."""
     moment = now or utcnow()
-    with _store(settings) as factory, _marketplace(settings) as marketplace:
+    with _store(settings) as factory, marketplace_for(settings) as marketplace:
+        engine = marketplace.engine
         with transaction(factory) as session:
-            made = notices.create_for_closed(session, marketplace, moment)
-        report = notices.send_due(factory, marketplace, settings, moment)
+            made = notices.create_for_closed(session, engine, moment, marketplace.datamap)
+        report = notices.send_due(factory, engine, settings, moment)
     LOGGER.info("notices: made %d, sent %d, failed %d", made, report.sent, report.failed)
     return NoticeRun(made, report.sent, report.failed)
 
@@ -134,15 +126,16 @@ def run_produce(settings: Settings, request_id: str, actor: str) -> Produced | N
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
         key, _ = ensure_platform_key(settings.home)
-        with _store(settings) as factory, _marketplace(settings) as marketplace:
+        with _store(settings) as factory, marketplace_for(settings) as marketplace:
             job = Production(
                 factory,
-                marketplace,
+                marketplace.engine,
                 key,
                 actor=actor,
                 log_key=publish.ensure_log_key(settings.home),
                 log_origin=settings.log_origin,
-                policy=settings.policy,
+                case=CaseGate(settings.policy),
+                datamap=marketplace.datamap,
             )
             produced = job.run(request_id, out_dir)
     except LawgateError as exc:

@@ -14,10 +14,10 @@ from huey import Huey, SqliteHuey
 from huey.consumer import Consumer
 from huey.signals import SIGNAL_INTERRUPTED
 
-from lawgate import boot
 from lawgate.config import Settings
 from lawgate.jobs.queue import make_queue
 from lawgate.jobs.tasks import Tasks, register
+from lawgate.store import migrate
 
 LOGGER = logging.getLogger("lawgate.jobs")
 DEFAULT_WORKERS = 2
@@ -110,7 +110,7 @@ def run(
     on_ready: Callable[[Running], None] | None = None,
 ) -> None:
     """Serve jobs until SIGINT or SIGTERM: migrate the store, start, watch the threads, stop."""
-    boot.open_store(settings).dispose()
+    migrate.open_store(settings.database_url, settings.home).dispose()
     stop = threading.Event()
     _stop_on_signals(stop)
     running = start_in_thread(settings, workers)

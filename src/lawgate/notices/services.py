@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import smtplib
+from collections import Counter
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy import exists, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from lawgate.auditlog import log
-from lawgate.auditlog.models import AuditEntryRow
+from lawgate.auditlog.queries import logged, was_logged
 from lawgate.cases import services as cases
-from lawgate.cases.models import CaseRow, DecisionRow
+from lawgate.cases.queries import CASE, finding_codes
 from lawgate.cases.workflow import CaseState
 from lawgate.config import Settings
 from lawgate.datamap import shipped
@@ -28,6 +29,8 @@ from lawgate.policy.findings import gag_finding
 from lawgate.store.session import transaction
 
 ACTOR = "system:notices"
+CREATED = "notice:created"
+"""The audit entry recording that a request's notices were made (even when none were owed)."""
 GAG_UNSUPPORTED = "non_disclosure_unsupported"
 USERS = sa.table("users", sa.column("account_id"), sa.column("email"))
 """The marketplace's users table, read for the address at sending time only."""
@@ -45,12 +48,7 @@ def _gag_honoured(session: Session, request_id: str, request: Request) -> bool:
     """A gag counts only with a legal basis (B10): the policy's rule and every decision agree."""
     if gag_finding(request):
         return False
-    for findings in session.scalars(
-        select(DecisionRow.findings).where(DecisionRow.request_id == request_id)
-    ):
-        if any(isinstance(f, dict) and f.get("code") == GAG_UNSUPPORTED for f in findings):
-            return False
-    return True
+    return GAG_UNSUPPORTED not in finding_codes(session, request_id)
 
 
 def _hold(
@@ -65,11 +63,6 @@ def _hold(
     return (True, gag.until) if gag.until >= today else (False, None)
 
 
-def _created() -> sa.Select[int]:
-    """Audit entries recording that a request's notices were made (even when none were owed)."""
-    return select(AuditEntryRow.index).where(AuditEntryRow.event == "notice:created")
-
-
 def create_notices(
     session: Session,
     marketplace: sa.Engine,
@@ -80,7 +73,7 @@ def create_notices(
     """One notice per affected account of a closed case, once; returns how many were made."""
     if cases.locked_state(session, request_id) is not CaseState.CLOSED:
         raise ConflictError(f"request {request_id} is not closed; users are told after closing")
-    if session.scalar(_created().where(AuditEntryRow.subject == request_id)):
+    if was_logged(session, CREATED, request_id):
         return 0
     request = intake.get_request(session, request_id)
     accounts = resolve_targets(marketplace, datamap or shipped(), request.targets).account_ids
@@ -96,7 +89,7 @@ def create_notices(
         "status": status,
         "until": str(until) if until else None,
     }
-    log.append(session, "notice:created", ACTOR, request_id, details)
+    log.append(session, CREATED, ACTOR, request_id, details)
     return len(accounts)
 
 
@@ -104,11 +97,11 @@ def create_for_closed(
     session: Session, marketplace: sa.Engine, now: dt.datetime, datamap: DataMap | None = None
 ) -> int:
     """Create notices for every closed case whose notices were never made."""
-    done = exists(_created().where(AuditEntryRow.subject == CaseRow.request_id))
-    query = select(CaseRow.request_id).where(CaseRow.state == CaseState.CLOSED, ~done)
+    done = logged(CREATED, CASE.request_id)
+    query = select(CASE.request_id).where(CASE.state == CaseState.CLOSED, ~done)
     return sum(
         create_notices(session, marketplace, request_id, now, datamap)
-        for request_id in list(session.scalars(query.order_by(CaseRow.request_id)))
+        for request_id in list(session.scalars(query.order_by(CASE.request_id)))
     )
 
 
@@ -216,3 +209,14 @@ def list_notices(session: Session, limit: int = 500) -> list[NoticeRow]:
     """Notices newest first, for the console and the CLI (no addresses: none are stored)."""
     query = select(NoticeRow).order_by(NoticeRow.id.desc()).limit(limit)
     return list(session.scalars(query))
+
+
+def status_counts(session: Session) -> dict[str, Counter[str]]:
+    """Notice counts per request and status (sent, delayed, pending, failed), for reports."""
+    query = select(NoticeRow.request_id, NoticeRow.status, func.count()).group_by(
+        NoticeRow.request_id, NoticeRow.status
+    )
+    found: dict[str, Counter[str]] = {}
+    for request_id, status, count in session.execute(query):
+        found.setdefault(request_id, Counter())[status] = count
+    return found

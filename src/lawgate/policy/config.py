@@ -7,34 +7,22 @@ from pathlib import Path
 from typing import Annotated
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from lawgate.errors import ConfigError
-from lawgate.policy.political import (
-    DEFAULT_POLITICAL_CONDUCT,
-    DEFAULT_POLITICAL_STATUTES,
-    PoliticalStatute,
-)
+from lawgate.policy.catalog import Days, default_catalog
+from lawgate.policy.political import DEFAULT_POLITICAL_CONDUCT, PoliticalStatute
 
-Days = Annotated[int, Field(ge=1, le=3650)]
-
-
-class Frameworks(BaseModel):
-    """A value per legal framework, with a default for every other country."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    us: Days
-    eu: Days
-    other: Days
-
-    def for_jurisdiction(self, jurisdiction: str) -> int:
-        """The value for a pack's jurisdiction."""
-        return {"us": self.us, "eu": self.eu}.get(jurisdiction, self.other)
+OTHER = "other"
+"""In a per-pack setting, every pack the setting does not name."""
 
 
 class PolicyConfig(BaseModel):
-    """Limits, periods, deadlines and the political guardrail's lists."""
+    """Limits, overrides of the packs' periods and deadlines, and the political guardrail's lists.
+
+    The law's numbers live in packs/<name>/pack.yml; a value here replaces the pack's (or, for
+    deadlines, the company-wide default of the baseline pack) and absent it the packs decide.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -42,12 +30,27 @@ class PolicyConfig(BaseModel):
     max_targets_emergency: Annotated[int, Field(ge=1, le=1000)] = 5
     max_span_days: Days = 730
     max_content_span_days: Days = 365
-    preservation_days: Frameworks = Frameworks(us=90, eu=60, other=90)
-    extension_days: Frameworks = Frameworks(us=90, eu=30, other=90)
-    deadline_days: Days = 10
-    emergency_deadline_hours: Annotated[int, Field(ge=1, le=240)] = 8
-    political_statutes: tuple[PoliticalStatute, ...] = DEFAULT_POLITICAL_STATUTES
+    preservation_days: dict[str, Days] = {}
+    """B9 periods by pack name, or `other` for every pack not named."""
+    extension_days: dict[str, Days] = {}
+    """B9 extension lengths by pack name, or `other` for every pack not named."""
+    deadline_days: Days | None = None
+    """Where no pack's law sets the deadline; absent, the baseline pack's."""
+    emergency_deadline_hours: Annotated[int, Field(ge=1, le=240)] | None = None
+    """Where no pack's law sets the emergency deadline; absent, the baseline pack's."""
+    political_statutes: tuple[PoliticalStatute, ...] | None = None
+    """B7's statutes; absent, those the packs in use list."""
     political_conduct: tuple[str, ...] = DEFAULT_POLITICAL_CONDUCT
+
+    @field_validator("preservation_days", "extension_days")
+    @classmethod
+    def _known_packs(cls, value: dict[str, int]) -> dict[str, int]:
+        """A misspelt pack would silently keep the law's period, so name the packs there are."""
+        known = {*default_catalog().jurisdictions, OTHER}
+        unknown = sorted(set(value) - known)
+        if unknown:
+            raise ValueError(f"unknown pack {unknown[0]!r} (one of: {', '.join(sorted(known))})")
+        return value
 
 
 def _where(location: tuple[int | str, ...]) -> str:

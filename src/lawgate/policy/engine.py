@@ -9,7 +9,6 @@ from typing import Any
 
 import cedarpy
 
-from lawgate.cases.deadlines import deadline_for
 from lawgate.domain import (
     PRESERVATION_KINDS,
     Agency,
@@ -22,6 +21,7 @@ from lawgate.domain import (
 from lawgate.errors import LawgateError
 from lawgate.policy import facts
 from lawgate.policy.config import PolicyConfig
+from lawgate.policy.deadlines import deadline_for
 from lawgate.policy.findings import findings
 from lawgate.policy.packs import Packs, Rule, default_packs
 
@@ -30,8 +30,6 @@ DEFAULT_CONFIG = PolicyConfig()
 
 class PolicyEvaluationError(LawgateError):
     """Cedar could not evaluate a rule; nothing may be decided automatically."""
-
-    status = 500
 
 
 @dataclass(frozen=True)
@@ -108,7 +106,7 @@ def explain(
     config = config or DEFAULT_CONFIG
     packs = packs or default_packs()
     request = source.request
-    ctx = facts.context(source, config)
+    ctx = facts.context(source, config, packs.catalog)
     action = "preserve" if request.kind in PRESERVATION_KINDS else "disclose"
     categories = list(request.categories)
     batch = [_cedar_request(source.agency.id, action, c, ctx) for c in categories]
@@ -131,7 +129,7 @@ def explain(
         categories=verdicts,
         reasons=_reasons(denials) + _reasons(escalations),
         findings=findings(source.agency, request),
-        deadline=deadline_for(request, source.as_of, config),
+        deadline=deadline_for(request, source.as_of, config, packs.catalog),
     )
     return Explanation(decision, denials, escalations, ctx, held)
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from lawgate.domain import (
-    EU_MEMBER_STATES,
     Agency,
     CallbackStatus,
     Request,
@@ -20,19 +19,18 @@ from lawgate.domain import (
     TargetType,
     Verification,
 )
+from lawgate.policy import deadlines
+from lawgate.policy.catalog import Catalog, default_catalog
 from lawgate.policy.config import PolicyConfig
 from lawgate.policy.political import match_political_statute, political_conduct
 
-PACK_OF_COUNTRY = {"US": "us", "GB": "gb", "CN": "cn"}
 WILDCARDS = re.compile(r"[*%?]|\.\.\.|\.\*")
 MIN_PHONE_DIGITS = 7
 
 
-def jurisdiction(country: str) -> str:
-    """The pack that speaks for a requesting country."""
-    if country in EU_MEMBER_STATES:
-        return "eu"
-    return PACK_OF_COUNTRY.get(country, "rest_of_world")
+def jurisdiction(country: str, catalog: Catalog | None = None) -> str:
+    """The pack that speaks for a requesting country: the folder whose pack.yml claims it."""
+    return (catalog or default_catalog()).pack_of(country)
 
 
 def is_specific(target: Target) -> bool:
@@ -127,37 +125,56 @@ def _scope_facts(request: Request, config: PolicyConfig) -> dict[str, Any]:
     }
 
 
-def _kind_facts(source: PolicyInput, where: str, config: PolicyConfig) -> dict[str, Any]:
+def _kind_facts(source: PolicyInput, config: PolicyConfig, catalog: Catalog) -> dict[str, Any]:
     """Emergency and preservation facts."""
     request = source.request
     extension = request.kind is RequestKind.PRESERVATION_EXTENSION
-    periods = config.extension_days if extension else config.preservation_days
+    limit = deadlines.preservation_limit(
+        request.country, config, extension=extension, catalog=catalog
+    )
     return {
         "emergency": request.kind is RequestKind.EMERGENCY_DISCLOSURE,
         "harm": request.emergency.harm.value if request.emergency else "",
         "preservation_days": request.preservation.days if request.preservation else 0,
-        "preservation_limit_days": periods.for_jurisdiction(where),
+        "preservation_limit_days": limit,
         "extension": extension,
         "prior_extensions": source.prior_extensions,
     }
 
 
-def _political_facts(request: Request, config: PolicyConfig) -> dict[str, Any]:
+def _window_facts(request: Request, catalog: Catalog) -> dict[str, Any]:
+    """Hours from issue the pack allows to validate, and an authorisation to last; 0: none."""
+    validation = deadlines.emergency_validation(request.country, catalog)
+    authorisation = deadlines.authorisation(request.country, catalog)
+    urgent = request.kind is RequestKind.EMERGENCY_DISCLOSURE
+    return {
+        "validation_hours": validation.hours if validation else 0,
+        "authorisation_hours": authorisation.hours_for(urgent) if authorisation else 0,
+    }
+
+
+def _political_facts(request: Request, config: PolicyConfig, catalog: Catalog) -> dict[str, Any]:
     """Whether the political guardrail applies, by statute or by stated conduct."""
     statute = request.offence.statute if request.offence else ""
     described = request.offence.description if request.offence else ""
     texts = " ".join([described, request.emergency.threat if request.emergency else ""])
-    matched = match_political_statute(statute, request.country, config.political_statutes)
+    statutes = config.political_statutes
+    if statutes is None:
+        statutes = catalog.political_statutes
+    matched = match_political_statute(statute, request.country, statutes)
     return {
         "political_statute": matched is not None,
         "political_conduct": political_conduct(texts, config.political_conduct) is not None,
     }
 
 
-def context(source: PolicyInput, config: PolicyConfig) -> dict[str, Any]:
+def context(
+    source: PolicyInput, config: PolicyConfig, catalog: Catalog | None = None
+) -> dict[str, Any]:
     """The Cedar context record: every fact the packs may read, and nothing more."""
+    catalog = catalog or default_catalog()
     request = source.request
-    where = jurisdiction(request.country)
+    where = catalog.pack_of(request.country)
     verified = source.verification.requester is RequesterStatus.VERIFIED
     return {
         "kind": request.kind.value,
@@ -168,9 +185,10 @@ def context(source: PolicyInput, config: PolicyConfig) -> dict[str, Any]:
         "callback": CallbackStatus(source.verification.callback).value,
         **_offence_facts(request),
         **_process_facts(request, source.as_of),
+        **_window_facts(request, catalog),
         **_scope_facts(request, config),
-        **_kind_facts(source, where, config),
-        **_political_facts(request, config),
+        **_kind_facts(source, config, catalog),
+        **_political_facts(request, config, catalog),
     }
 
 

@@ -1,4 +1,4 @@
-"""Loading the Cedar packs: validated against the schema, annotated, and parsed once."""
+"""Loading the Cedar packs, a folder each: validated against the schema, explained, parsed once."""
 
 from __future__ import annotations
 
@@ -6,23 +6,48 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import cedarpy
-import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from lawgate.domain import ReasonCode
-from lawgate.errors import ConfigError
+from lawgate.policy.catalog import (
+    PACKS_DIR,
+    Catalog,
+    Pack,
+    PackError,
+    load_catalog,
+    problem,
+    read_yaml,
+)
 
-HERE = Path(__file__).parent
-PACK_DIR = HERE / "packs"
-SCHEMA_FILE = HERE / "schema.cedarschema"
-CITATIONS_FILE = HERE / "citations.yml"
-PACK_NAMES = ("baseline", "us", "eu", "gb", "cn", "rest_of_world")
+SCHEMA_FILE = Path(__file__).parent / "schema.cedarschema"
+
+__all__ = ["PACKS_DIR", "SCHEMA_FILE", "Citation", "PackError", "Packs", "Rule", "load_packs"]
 
 
-class PackError(ConfigError):
-    """A pack, the schema or the citations file is wrong; the message names the file."""
+class Citation(BaseModel):
+    """The law behind a rule: the text shown, the official source and a short quote of it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str
+    url: str | None = None
+    quote: str | None = None
+    note: str | None = None
+    """Why there is no source or quote (the company's own rule, or a citation counsel checks)."""
+
+    @model_validator(mode="after")
+    def _sourced(self) -> Self:
+        """A citation points at its official text and quotes it, or says why it cannot."""
+        if (self.url is None) != (self.quote is None):
+            raise ValueError("url and quote go together")
+        if self.url is None and not self.note:
+            raise ValueError("needs a url and a quote of the official source, or a note why not")
+        if self.url is not None and not self.url.startswith("https://"):
+            raise ValueError(f"url {self.url!r} is not an https:// address")
+        return self
 
 
 @dataclass(frozen=True)
@@ -45,18 +70,26 @@ class Packs:
     policy_set: cedarpy.PolicySet
     schema: cedarpy.Schema
     rules: dict[str, Rule]
-    citations: dict[str, str]
+    citations: dict[str, Citation]
+    catalog: Catalog
 
 
-def load_citations(path: Path = CITATIONS_FILE) -> dict[str, str]:
-    """Citation texts by key, from the one file counsel edits."""
+def load_citations(path: Path) -> dict[str, Citation]:
+    """A pack's citations by key (none when the pack has no citations.yml)."""
+    if not path.exists():
+        return {}
+    data = read_yaml(path) or {}
+    if not isinstance(data, dict):
+        raise PackError(f"{path}: must map citation keys to citations")
+    return {str(key): _citation(path, str(key), value) for key, value in data.items()}
+
+
+def _citation(path: Path, key: str, value: Any) -> Citation:
+    """One citation checked, an error naming the file and the key."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise PackError(f"{path}: cannot be read ({exc})") from exc
-    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-        raise PackError(f"{path}: must map citation keys to citation texts")
-    return {str(k): v for k, v in data.items()}
+        return Citation.model_validate(value)
+    except ValidationError as exc:
+        raise PackError(f"{path}: {key}: {problem(exc)}") from exc
 
 
 def _validate(path: Path, text: str, schema: str) -> None:
@@ -76,7 +109,14 @@ def _to_json(path: Path, text: str) -> dict[str, Any]:
     return dict(parsed["staticPolicies"])
 
 
-def _rule(path: Path, pack: str, policy: dict[str, Any], citations: dict[str, str]) -> Rule:
+def _escalates(policy: dict[str, Any]) -> bool:
+    """True for a permit on the escalate action."""
+    action = policy.get("action", {})
+    entity = action.get("entity", {}) if isinstance(action, dict) else {}
+    return bool(policy["effect"] == "permit" and entity.get("id") == "escalate")
+
+
+def _rule(path: Path, pack: str, policy: dict[str, Any], citations: dict[str, Citation]) -> Rule:
     """Read a policy's annotations, refusing any that a decision could not explain."""
     notes: dict[str, str] = policy.get("annotations", {})
     rule_id = notes.get("id")
@@ -88,7 +128,8 @@ def _rule(path: Path, pack: str, policy: dict[str, Any], citations: dict[str, st
         raise PackError(f"{path}: {rule_id}: @reason {reason_text!r} is not a reason code")
     key = notes.get("citation", "")
     if explained and key not in citations:
-        raise PackError(f"{path}: {rule_id}: @citation {key!r} is not in {CITATIONS_FILE.name}")
+        where = f"{pack}/citations.yml"
+        raise PackError(f"{path}: {rule_id}: @citation {key!r} is not in {where}")
     if explained and not notes.get("message"):
         raise PackError(f"{path}: {rule_id}: needs a @message for the reviewer")
     return Rule(
@@ -97,49 +138,52 @@ def _rule(path: Path, pack: str, policy: dict[str, Any], citations: dict[str, st
         effect=policy["effect"],
         reason=ReasonCode(reason_text) if explained and reason_text else None,
         citation_key=key,
-        citation=citations.get(key, ""),
+        citation=citations[key].text if key in citations else "",
         message=notes.get("message", ""),
     )
 
 
-def _escalates(policy: dict[str, Any]) -> bool:
-    """True for a permit on the escalate action."""
-    action = policy.get("action", {})
-    entity = action.get("entity", {}) if isinstance(action, dict) else {}
-    return bool(policy["effect"] == "permit" and entity.get("id") == "escalate")
-
-
-def load_packs(
-    pack_dir: Path = PACK_DIR,
-    schema_file: Path = SCHEMA_FILE,
-    citations_file: Path = CITATIONS_FILE,
-) -> Packs:
-    """Validate and parse every pack; any typo fails here, naming its file."""
-    schema_text = schema_file.read_text(encoding="utf-8")
+def _pack_policies(
+    pack: Pack, schema_text: str
+) -> tuple[list[tuple[Rule, dict[str, Any]]], dict[str, Citation]]:
+    """One folder's rules with their Cedar JSON, and its citations, each used by a rule."""
+    path = pack.folder / "pack.cedar"
+    text = path.read_text(encoding="utf-8")
+    _validate(path, text, schema_text)
+    citations_file = pack.folder / "citations.yml"
     citations = load_citations(citations_file)
-    merged: dict[str, Any] = {}
-    rules: dict[str, Rule] = {}
-    for name in PACK_NAMES:
-        path = pack_dir / f"{name}.cedar"
-        if not path.exists():
-            raise PackError(f"{path}: the {name} pack is missing")
-        text = path.read_text(encoding="utf-8")
-        _validate(path, text, schema_text)
-        for policy in _to_json(path, text).values():
-            rule = _rule(path, name, policy, citations)
-            if rule.id in rules:
-                raise PackError(f"{path}: @id {rule.id!r} is used twice")
-            rules[rule.id] = rule
-            merged[rule.id] = policy
-    unused = set(citations) - {r.citation_key for r in rules.values()}
+    found = [(_rule(path, pack.name, p, citations), p) for p in _to_json(path, text).values()]
+    unused = set(citations) - {rule.citation_key for rule, _ in found}
     if unused:
         raise PackError(f"{citations_file}: keys used by no rule: {', '.join(sorted(unused))}")
+    return found, citations
+
+
+def load_packs(pack_dir: Path = PACKS_DIR, schema_file: Path = SCHEMA_FILE) -> Packs:
+    """Every folder of pack_dir checked, validated and parsed; any typo fails here, naming it."""
+    catalog = load_catalog(pack_dir)
+    schema_text = schema_file.read_text(encoding="utf-8")
+    merged: dict[str, Any] = {}
+    rules: dict[str, Rule] = {}
+    citations: dict[str, Citation] = {}
+    for pack in catalog.packs.values():
+        found, cited = _pack_policies(pack, schema_text)
+        for rule, policy in found:
+            if rule.id in rules:
+                raise PackError(f"{pack.folder / 'pack.cedar'}: @id {rule.id!r} is used twice")
+            rules[rule.id], merged[rule.id] = rule, policy
+        twice = sorted(set(cited) & set(citations))
+        if twice:
+            where = pack.folder / "citations.yml"
+            raise PackError(f"{where}: keys also cited by another pack: {', '.join(twice)}")
+        citations |= cited
     body = json.dumps({"staticPolicies": merged, "templates": {}, "templateLinks": []})
     return Packs(
         cedarpy.PolicySet.from_json_str(body),
         cedarpy.Schema.from_str(schema_text),
         rules,
         citations,
+        catalog,
     )
 
 

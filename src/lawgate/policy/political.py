@@ -156,78 +156,13 @@ def normalise_statute(text: str) -> str:
     return " ".join(text.split())
 
 
-# --- defaults ------------------------------------------------------------------------------
+# --- conduct (the statutes are in the packs: packs/<name>/pack.yml, political_statutes) ------
 
 
 def _pairs(first: str, second: str) -> str:
     """Every "first second" phrase, for names and phrases that vary in two places."""
     return "|".join(f"{a} {b}" for a in first.split("|") for b in second.split("|"))
 
-
-def _names(adjectives: str, codes: str, places: str, native: str) -> list[str]:
-    """A code named every usual way: "Thai Criminal Code", "Criminal Code of Thailand", ..."""
-    of_places = "|".join(f"of {place}" for place in places.split("|"))
-    return f"{_pairs(adjectives, codes)}|{_pairs(codes, of_places)}|{native}".split("|")
-
-
-_CODES = "criminal code|penal code"
-_CN = _names("prc|p.r.c.|china|china's|chinese|people's republic of china", "criminal law|"
-             + _CODES, "the prc|the p.r.c.|china|the people's republic of china",
-             "中华人民共和国刑法|中華人民共和國刑法|刑法")  # fmt: skip
-_TH = _names("thai|thailand|thailand's", _CODES, "thailand|the kingdom of thailand",
-             "ประมวลกฎหมายอาญา")  # fmt: skip
-_TR = _names("turkish|turkey|turkiye|turkey's|turkiye's", _CODES, "turkey|turkiye|the republic "
-             "of turkey|the republic of turkiye", "tck|ceza kanunu")  # fmt: skip
-_RU = _names("russian|russia's|russian federation|rf", _CODES, "russia|the russian federation|"
-             "the rf",
-             "uk rf|ук рф|ук россии|уголовный кодекс рф|уголовного кодекса рф|уголовный кодекс "
-             "российской федерации|уголовного кодекса российской федерации")  # fmt: skip
-_BY = _names("belarus|belarusian|republic of belarus", _CODES, "belarus|the republic of belarus",
-             "uk rb|ук рб|уголовный кодекс республики беларусь|"  # noqa: RUF001
-             "уголовного кодекса республики беларусь")  # fmt: skip
-_ARMED = "the armed forces|the russian armed forces|the army|the russian army"
-_FAKES = "false information about|false information about the use of|fake news about|fakes about"
-_DISCREDIT = "discrediting|discrediting the use of|discreditation of"
-
-
-def _entry(ident: str, names: list[str], description: str, keywords: str = "") -> PoliticalStatute:
-    """Country and article come from the id, so a table row cannot contradict itself."""
-    country, *_, article = ident.split("-")
-    words = [k for k in keywords.split("|") if k]
-    return PoliticalStatute(
-        id=ident, country=country, code_names=names, articles=[article], keywords=words,
-        description=description,
-    )  # fmt: skip
-
-
-DEFAULT_POLITICAL_STATUTES: tuple[PoliticalStatute, ...] = (
-    _entry("cn-criminal-law-105", _CN, "PRC Criminal Law Art 105: subversion, inciting subversion",
-           "subversion|subverting state power|subvert state power|颠覆国家政权|顛覆國家政權"),
-    _entry("cn-criminal-law-293", _CN, "PRC Criminal Law Art 293: picking quarrels and provoking "
-           "trouble", "picking quarrels|pick quarrels|provoking trouble|寻衅滋事|尋釁滋事"),
-    _entry("th-criminal-code-112", _TH, "Thailand Criminal Code s.112: lese-majeste",
-           "lese majeste|lese majesty|royal defamation|หมิ่นพระบรมเดชานุภาพ|"
-           + _pairs("insulting|defaming|defamation of", "the king|the monarchy")),
-    _entry("tr-penal-code-299", _TR, "Turkiye Penal Code Art 299: insulting the President",
-           "insulting the president|insulting the head of state|cumhurbaskanina hakaret"),
-    _entry("tr-penal-code-301", _TR, "Turkiye Penal Code Art 301: denigrating the Turkish nation",
-           "denigrating the turkish nation|denigrating turkishness|insulting turkishness|"
-           "turklugu asagilama|turk milletini asagilama"),
-    _entry("ru-criminal-code-207.3", _RU, "Russian Criminal Code Art 207.3: false information "
-           "about the armed forces", _pairs(_FAKES, _ARMED)
-           + "|ложной информации об использовании вооруженных сил"),  # noqa: RUF001
-    _entry("ru-criminal-code-280.3", _RU, "Russian Criminal Code Art 280.3: discrediting the "
-           "armed forces", _pairs(_DISCREDIT, _ARMED) + "|дискредитация вооруженных сил|"
-           "дискредитации вооруженных сил|дискредитация армии"),
-    _entry("ru-criminal-code-148", _RU, "Russian Criminal Code Art 148: insulting religious "
-           "feelings", "insulting religious feelings|offending religious feelings|"
-           "insulting the feelings of believers|оскорбление чувств верующих"),
-    _entry("ru-criminal-code-212.1", _RU, "Russian Criminal Code Art 212.1: repeated breach of "
-           "the rules for public assemblies"),
-    _entry("by-criminal-code-367", _BY, "Belarus Criminal Code Art 367: defaming the President",
-           "defaming the president|defamation of the president"),
-    _entry("by-criminal-code-368", _BY, "Belarus Criminal Code Art 368: insulting the President"),
-)  # fmt: skip
 
 _PLAIN = (
     "journalism|journalist|journalists|journalistic|reporter|reporters|reporting on|news "
@@ -329,7 +264,7 @@ def _cites(entry: PoliticalStatute, text: str, numbers: set[str], country: str) 
 
 
 def match_political_statute(
-    statute: str, country: str, statutes: Sequence[PoliticalStatute] = DEFAULT_POLITICAL_STATUTES
+    statute: str, country: str, statutes: Sequence[PoliticalStatute]
 ) -> PoliticalStatute | None:
     """The configured political offence a request relies on, if any, so it can be escalated."""
     normalised = normalise_statute(statute)
@@ -378,12 +313,11 @@ def political_conduct(
     return ordered[min(found)] if found else None
 
 
-def _warm() -> None:
-    """Normalise the default phrases at import, not on the first request."""
-    for entry in DEFAULT_POLITICAL_STATUTES:
+def warm(statutes: Sequence[PoliticalStatute]) -> None:
+    """Normalise the packs' statute names and keywords once, not on the first request."""
+    for entry in statutes:
         for phrase in (*entry.code_names, *entry.keywords):
             _phrase(phrase)
-    _phrase_index(DEFAULT_POLITICAL_CONDUCT)
 
 
-_warm()
+_phrase_index(DEFAULT_POLITICAL_CONDUCT)  # the default phrases, normalised at import

@@ -16,7 +16,7 @@ from lawgate.credentials import normalise_email as normalise_email
 from lawgate.errors import ConflictError, InvalidInputError, NotFoundError
 from lawgate.intake import services as intake
 from lawgate.intake import webmail
-from lawgate.intake.models import OfficerRow
+from lawgate.portal.models import OfficerRow
 
 MAX_FAILURES = credentials.MAX_FAILURES
 REALM = credentials.Realm(prefix="portal", kind="officer", unlocker="the platform")

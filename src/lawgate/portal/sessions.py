@@ -10,8 +10,8 @@ from lawgate.credentials import SessionKind, SignedIn
 from lawgate.credentials import check_csrf as check_csrf
 from lawgate.credentials import digest as digest
 from lawgate.credentials import new_token as new_token
-from lawgate.intake.models import OfficerSessionRow
 from lawgate.portal.accounts import REALM, OfficerAccount, get_officer
+from lawgate.portal.models import OfficerSessionRow
 
 LIFETIME = dt.timedelta(hours=8)
 PortalSession = SignedIn[OfficerAccount]

@@ -1,5 +1,6 @@
-"""Delivery: the requesting agency downloads its sealed package; the first download delivers it.
+"""Sealed packages kept for delivery: where they live, checked against their record, handed over.
 
+Whether one may be handed over now is the case's question (lawgate.lifecycle.delivery).
 `lawgate produce` writes packages to $LAWGATE_HOME/productions/ by default, which is where the
 agency API looks for them. Every download is an audit entry with the package's SHA-256.
 """
@@ -14,13 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lawgate.auditlog import log
-from lawgate.cases import lapses
-from lawgate.cases import services as cases
-from lawgate.cases.workflow import CaseState
 from lawgate.errors import ConflictError, NotFoundError
-from lawgate.policy.config import PolicyConfig
 from lawgate.production.models import ProductionRow
-from lawgate.store.base import utcnow
 
 PRODUCTIONS_DIR = "productions"
 
@@ -74,61 +70,9 @@ def sealed_package(session: Session, request_id: str, home: Path) -> Package:
     return Package(request_id, path, row.sha256, row.size_bytes)
 
 
-def _audit(session: Session, event: str, actor: str, package: Package, **extra: str) -> None:
+def audit_handover(
+    session: Session, event: str, actor: str, package: Package, **extra: str
+) -> None:
     """Every hand-over of a package is logged with its digest and size."""
     details: dict[str, str | int] = {"sha256": package.sha256, "bytes": package.size_bytes}
     log.append(session, event, actor, package.request_id, {**details, **extra})
-
-
-RELEASABLE = frozenset({CaseState.PRODUCING, CaseState.DELIVERED, CaseState.CLOSED})
-"""States in which a sealed package may be handed over (not after a lapse sent it back)."""
-
-
-def _check_release(
-    session: Session, request_id: str, actor: str, config: PolicyConfig
-) -> CaseState:
-    """Before data first leaves, the policy at this moment must still allow the ruling."""
-    state = cases.locked_state(session, request_id)
-    if state not in RELEASABLE:
-        raise ConflictError(
-            f"the package of {request_id} is withheld: the case is '{state}'"
-            + (", its policy basis lapsed" if cases.current_lapse(session, request_id) else "")
-        )
-    if state is CaseState.PRODUCING:
-        moment = lapses.Moment(utcnow(), "delivery", actor)
-        granted = lapses.standing_grant(session, request_id)
-        lapses.check(session, request_id, granted, moment, config)
-    return state
-
-
-def deliver(
-    session: Session, request_id: str, home: Path, actor: str, config: PolicyConfig
-) -> Package:
-    """The request's sealed package; the first download moves the case to 'delivered'."""
-    package = sealed_package(session, request_id, home)
-    state = _check_release(session, request_id, actor, config)
-    first = state is CaseState.PRODUCING
-    if first:
-        cases.transition(session, request_id, CaseState.DELIVERED, actor)
-    _audit(session, "production:delivered" if first else "production:downloaded", actor, package)
-    return package
-
-
-def staff_copy(
-    session: Session, request_id: str, home: Path, actor: str, config: PolicyConfig
-) -> Package:
-    """Staff fetch the sealed package (encrypted to the agency) to hand it over another way."""
-    package = sealed_package(session, request_id, home)
-    _check_release(session, request_id, actor, config)
-    _audit(session, "production:downloaded", actor, package)
-    return package
-
-
-def mark_delivered(
-    session: Session, request_id: str, home: Path, actor: str, how: str, config: PolicyConfig
-) -> None:
-    """Record a package handed over outside the API (portal, secure mail, in person)."""
-    package = sealed_package(session, request_id, home)
-    _check_release(session, request_id, actor, config)
-    cases.transition(session, request_id, CaseState.DELIVERED, actor)
-    _audit(session, "production:delivered", actor, package, channel=how[:200])

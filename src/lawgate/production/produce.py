@@ -1,10 +1,11 @@
-"""Producing a request: from an approved decision to a sealed package for the requesting agency.
+"""Producing a request: from an approved order to a sealed package for the requesting agency.
 
-Order of work, each step audited: check the case may be produced (else refuse, naming why) and
-move it to 'producing'; resolve the targets; read each approved table (one audit entry per table
-with its row count, never the data); write, sign and seal the package to the agency's age
-recipient through a temporary file; record the package's SHA-256. A failure anywhere is an audit
-entry too, leaves nothing deliverable, and the command can simply be run again.
+Order of work, each step audited: the case's owner (`CaseGate`, supplied by lawgate.lifecycle)
+hands over the order and moves the case to 'producing'; resolve the targets; read each approved
+table (one audit entry per table with its row count, never the data); write, sign and seal the
+package to the agency's age recipient through a temporary file; the owner checks the order still
+stands; record the package's SHA-256. A failure anywhere is an audit entry too, leaves nothing
+deliverable, and the command can simply be run again.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -22,22 +23,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from lawgate.auditlog import log, merkle, publish, tree
 from lawgate.auditlog.log import Scalar
-from lawgate.cases import lapses
-from lawgate.cases import services as cases
-from lawgate.cases.public import public_decision
-from lawgate.cases.schemas import RecordedDecision
-from lawgate.cases.workflow import GRANTED, CaseState
 from lawgate.config import DEFAULT_LOG_ORIGIN
 from lawgate.datamap import shipped
 from lawgate.datamap.model import DataMap
 from lawgate.datamap.resolve import Resolution, resolve_targets
 from lawgate.datamap.traverse import DateWindow, plan
-from lawgate.domain import PRESERVATION_KINDS, Agency, Category, Request, RequestKind, Verdict
-from lawgate.errors import ConflictError, InvalidInputError
-from lawgate.holds import services as holds
-from lawgate.intake import services as intake
-from lawgate.policy.config import PolicyConfig
-from lawgate.policy.engine import DEFAULT_CONFIG
+from lawgate.domain import Agency, Request
+from lawgate.errors import ConflictError, InvalidInputError, LawgateError
 from lawgate.production.collect import Collector, OnProgress, Pseudonyms
 from lawgate.production.leftovers import clear_leftovers, exclusive, work_prefix
 from lawgate.production.manifest import ManifestFacts, PackageScope
@@ -47,19 +39,6 @@ from lawgate.production.sealing import sha256_file
 from lawgate.production.signing import SigningKey
 from lawgate.store.base import utcnow
 from lawgate.store.session import transaction
-
-PRODUCIBLE = GRANTED | {CaseState.PRODUCING}
-WHY_NOT: dict[CaseState, str] = {
-    CaseState.RECEIVED: "it has not been verified and reviewed yet",
-    CaseState.VERIFIED: "it has not been reviewed yet",
-    CaseState.EVALUATED: "it has not been reviewed yet",
-    CaseState.IN_REVIEW: "no reviewer has approved it yet",
-    CaseState.ESCALATED: "it is escalated and waits for a senior decision",
-    CaseState.SECOND_REVIEW: "its ruling waits for a second reviewer to confirm it",
-    CaseState.REJECTED: "nothing may be disclosed",
-    CaseState.DELIVERED: "its package was already delivered",
-    CaseState.CLOSED: "the case is closed",
-}
 
 
 @dataclass(frozen=True)
@@ -83,11 +62,28 @@ class Job:
     request: Request
     agency: Agency
     recipient: str
-    ruling: RecordedDecision
+    decision: dict[str, Any]
+    """The ruling as the agency may read it (its public projection and message, never a note)."""
     categories: tuple[str, ...]
     out_file: Path
     started_index: int = -1
     audit_proof: dict[str, Any] | None = None
+
+
+class CaseGate(Protocol):
+    """The request's owner, asked at each step, so production never reaches into other stages."""
+
+    def job(self, session: Session, request_id: str, out_file: Path) -> Job:
+        """The order to produce: refuse (ConflictError, naming why) anything not granted."""
+
+    def starting(self, session: Session, job: Job, actor: str) -> None:
+        """The order still stands now; the case moves to 'producing'."""
+
+    def sealing(self, session: Session, job: Job, actor: str) -> None:
+        """The order still stands before the package becomes deliverable; raise if not."""
+
+    def sealed(self, session: Session, job: Job, actor: str) -> None:
+        """What follows the sealed record in the same transaction (holds become productions)."""
 
 
 @dataclass
@@ -98,14 +94,13 @@ class Production:
     marketplace: sa.Engine
     signing_key: SigningKey
     actor: str
+    case: CaseGate
     platform_name: str = "lawgate"
     datamap: DataMap = field(default_factory=shipped)
     on_progress: OnProgress | None = None
     pseudonym_key: bytes | None = None
     log_key: Ed25519PrivateKey | None = None
     log_origin: str = DEFAULT_LOG_ORIGIN
-    policy: PolicyConfig = DEFAULT_CONFIG
-    """The policy configuration the run re-checks its ruling against (settings.policy)."""
 
     def run(self, request_id: str, out_dir: Path) -> Produced:
         """Produce one request into out_dir, or refuse with the reason; audited either way."""
@@ -127,11 +122,10 @@ class Production:
     def _start(self, request_id: str, out_dir: Path) -> Job:
         """Check everything, move the case to 'producing' and log the start."""
         with transaction(self.factory) as session:
-            job = _job(session, request_id, out_dir / f"{request_id}.age")
-            self._recheck(session, job, "production start")
+            job = self.case.job(session, request_id, out_dir / f"{request_id}.age")
+            _check_not_produced(session, request_id)
+            self.case.starting(session, job, self.actor)
             clear_leftovers(session, job.out_file, self.actor)
-            if cases.locked_state(session, request_id) is not CaseState.PRODUCING:
-                cases.transition(session, request_id, CaseState.PRODUCING, self.actor)
             entry = log.append(
                 session,
                 "production:started",
@@ -231,22 +225,9 @@ class Production:
                 for r in resolution.results
             ],
         )
-        ruling = job.ruling  # only its public projection and message leave, never a note
         return ManifestFacts(
             request=job.request.model_dump(mode="json", by_alias=True, exclude_none=True),
-            decision={
-                **public_decision(ruling.decision).model_dump(mode="json", exclude_none=True),
-                "message": ruling.agency_message,
-                "decided_by": ruling.decided_by,
-                "decided_at": ruling.decided_at.isoformat(),
-                "confirmed_by": ruling.confirmed_by,
-                "narrowing": (
-                    ruling.narrowing.model_dump(mode="json", by_alias=True, exclude_none=True)
-                    if ruling.narrowing
-                    else None
-                ),
-                "no_data": resolution.no_data,
-            },
+            decision={**job.decision, "no_data": resolution.no_data},
             scope=scope,
             audit_index=job.started_index,
             audit_proof=job.audit_proof,
@@ -254,27 +235,21 @@ class Production:
             platform_name=self.platform_name,
         )
 
-    def _recheck(self, session: Session, job: Job, step: str) -> None:
-        """The policy at this moment must still allow every category the ruling granted."""
-        moment = lapses.Moment(utcnow(), step, self.actor)
-        granted = {Category(c) for c in job.categories}
-        lapses.check(session, job.request_id, granted, moment, self.policy)
-
-    def _discard_if_lapsed(self, session: Session, job: Job) -> None:
-        """Re-run the policy before the package is recorded (deliverable); a lapse destroys it."""
+    def _discard_if_refused(self, session: Session, job: Job) -> None:
+        """Ask the owner before the package is recorded (deliverable); a refusal destroys it."""
         try:
-            self._recheck(session, job, "sealing")
-        except lapses.PolicyLapsedError:
+            self.case.sealing(session, job, self.actor)
+        except LawgateError as refused:
             digest = sha256_file(job.out_file)
             job.out_file.unlink(missing_ok=True)
-            details: dict[str, Scalar] = {"sha256": digest, "why": "policy lapsed before sealing"}
+            details: dict[str, Scalar] = {"sha256": digest, "why": refused.message[:200]}
             log.append(session, "production:discarded", self.actor, job.request_id, details)
             raise
 
     def _record(self, job: Job, digest: str, rows: dict[str, int], no_data: bool) -> Produced:
         """Log the sealed package's hash and keep a record of it."""
         with transaction(self.factory) as session:
-            self._discard_if_lapsed(session, job)
+            self._discard_if_refused(session, job)
             size = job.out_file.stat().st_size
             entry = log.append(
                 session,
@@ -283,8 +258,7 @@ class Production:
                 job.request_id,
                 {"sha256": digest, "bytes": size, "rows": sum(rows.values()), "no_data": no_data},
             )
-            if job.request.kind is RequestKind.PRODUCTION and job.request.preservation_ref:
-                holds.convert_holds(session, job.request_id, self.actor)
+            self.case.sealed(session, job, self.actor)
             session.add(
                 ProductionRow(
                     request_id=job.request_id,
@@ -315,38 +289,12 @@ def _out_dir(out_dir: Path) -> Path:
     return out_dir
 
 
-def _job(session: Session, request_id: str, out_file: Path) -> Job:
-    """Load and check what the production needs; refuse anything not approved, saying why."""
-    request = intake.received_request(session, request_id)
-    state = cases.locked_state(session, request_id)
-    if request.kind in PRESERVATION_KINDS:
-        raise ConflictError(
-            f"request {request_id} asks for preservation: data is held, not produced"
-        )
-    if state not in PRODUCIBLE:
-        raise ConflictError(f"request {request_id} is '{state}': {WHY_NOT[state]}")
+def _check_not_produced(session: Session, request_id: str) -> None:
+    """One sealed package per request: a second production is refused, not made."""
     if session.scalars(
         select(ProductionRow.id).where(ProductionRow.request_id == request_id)
     ).first():
         raise ConflictError(f"request {request_id} already has a sealed package")
-    ruling = cases.latest_ruling(session, request_id)
-    allowed = tuple(
-        sorted(
-            str(c)
-            for c, v in (ruling.decision.categories if ruling else {}).items()
-            if v is Verdict.ALLOW
-        )
-    )
-    if ruling is None or not allowed:
-        raise ConflictError(f"request {request_id} has no reviewer decision allowing any category")
-    agency = intake.get_agency(session, request.agency_id)
-    if not agency.age_recipient:
-        raise ConflictError(
-            f"agency {agency.id} has no age recipient on record; packages are encrypted to it"
-        )
-    if ruling.narrowing is not None:
-        request = ruling.narrowing.apply(request)
-    return Job(request_id, request, agency, agency.age_recipient, ruling, allowed, out_file)
 
 
 def _window(request: Request) -> DateWindow | None:

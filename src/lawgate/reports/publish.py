@@ -13,6 +13,7 @@ import hashlib
 import json
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,7 +22,7 @@ from lawgate.auditlog import log
 from lawgate.auditlog import publish as checkpoints
 from lawgate.config import Settings
 from lawgate.errors import ConflictError
-from lawgate.reports import google, html, outputs, store
+from lawgate.reports import google, outputs, store
 from lawgate.reports.aggregate import aggregate
 from lawgate.reports.model import Period, Report
 from lawgate.reports.records import load_records
@@ -90,8 +91,16 @@ def _move_into_place(staging: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+PageRenderer = Callable[[Report, store.Publication], str]
+"""Writes the report's HTML page; the web face supplies it, so counting needs no templates."""
+
+
 def publish(
-    factory: sessionmaker[Session], settings: Settings, period: Period, now: dt.datetime
+    factory: sessionmaker[Session],
+    settings: Settings,
+    period: Period,
+    now: dt.datetime,
+    render: PageRenderer,
 ) -> tuple[Report, store.Publication, Path]:
     """Build, write, audit and sign one period's report; returns it and where it now lives."""
     _check_replaceable(settings, period, now)
@@ -105,7 +114,7 @@ def publish(
         for name in DATA_FILES:
             (staging / name).write_bytes(files[name])
         publication = _record(factory, settings, period, {n: _digest(files[n]) for n in DATA_FILES})
-        page = html.render_report(report, publication)
+        page = render(report, publication)
         (staging / "report.html").write_text(page, encoding="utf-8")
         text = json.dumps(publication.to_json(), indent=2, ensure_ascii=False) + "\n"
         (staging / store.PUBLICATION).write_text(text, encoding="utf-8")

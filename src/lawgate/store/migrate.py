@@ -10,6 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from lawgate.store.session import make_engine
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -35,3 +37,11 @@ def is_current(engine: Engine) -> bool:
     head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision() == head
+
+
+def open_store(database_url: str, home: Path) -> Engine:
+    """An engine on lawgate's own database, migrated to the newest schema (home made first)."""
+    home.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(database_url)
+    upgrade(engine)
+    return engine

@@ -6,20 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from lawgate.auditlog import log
 from lawgate.cases.schemas import CaseDetail, RecordedDecision
 from lawgate.cases.workflow import DECIDABLE, GRANTED, CaseState
-from lawgate.config import Settings
-from lawgate.datamap import shipped
-from lawgate.datamap.resolve import resolve_targets
+from lawgate.datamap.sources import Source
 from lawgate.domain import PRESERVATION_KINDS, ReasonCode
-from lawgate.errors import LawgateError
-from lawgate.production.models import ProductionRow
+from lawgate.lifecycle.preview import preview_targets
+from lawgate.production.records import SealedRecord, latest_sealed
 from lawgate.staff.accounts import StaffAccount
 from lawgate.staff.roles import may_decide_escalated, may_review
 from lawgate.store.base import utcnow
@@ -31,19 +25,11 @@ STALLED = dt.timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
-class Preview:
-    """How many accounts each target matches: counts only, never who they are."""
-
-    counts: list[int] | None
-    problem: str = ""
-
-
-@dataclass(frozen=True)
 class ProductionStatus:
     """Where the package stands: not asked, queued, running, failed, or sealed."""
 
     stage: str
-    package: ProductionRow | None = None
+    package: SealedRecord | None = None
 
 
 def recommendation(detail: CaseDetail) -> RecordedDecision | None:
@@ -58,30 +44,11 @@ def proposal(detail: CaseDetail) -> RecordedDecision | None:
     return waiting[-1] if waiting and detail.summary.state is CaseState.SECOND_REVIEW else None
 
 
-def preview(db: Session, detail: CaseDetail, settings: Settings, actor: str) -> Preview:
-    """Resolve the targets to counts (audited: a lookup is an access even without data shown)."""
-    targets = detail.request.targets
-    if not targets:
-        return Preview([])
-    engine = sa.create_engine(settings.marketplace_url)
-    try:
-        resolution = resolve_targets(engine, shipped(), targets)
-    except (SQLAlchemyError, LawgateError) as exc:
-        return Preview(None, f"the platform's data could not be searched ({type(exc).__name__})")
-    finally:
-        engine.dispose()
-    counts = [len(r.account_ids) for r in resolution.results]
-    details = {"targets": len(counts), "accounts": sum(counts)}
-    log.append(db, "request:targets:previewed", actor, detail.summary.id, details)
-    return Preview(counts)
-
-
 def production_status(db: Session, detail: CaseDetail) -> ProductionStatus:
     """The package's stage, read from its record and the case's audit trail."""
-    query = select(ProductionRow).where(ProductionRow.request_id == detail.summary.id)
-    row = db.scalars(query.order_by(ProductionRow.id.desc())).first()
-    if row is not None:
-        return ProductionStatus("sealed", row)
+    sealed = latest_sealed(db, detail.summary.id)
+    if sealed is not None:
+        return ProductionStatus("sealed", sealed)
     events = [e for e in detail.trail if e.event in PRODUCTION_EVENTS]
     if not events:
         return ProductionStatus("none")
@@ -131,7 +98,7 @@ def _closable(state: CaseState, produced_kind: bool) -> bool:
 
 
 def context(
-    db: Session, detail: CaseDetail, me: StaffAccount, settings: Settings
+    db: Session, detail: CaseDetail, me: StaffAccount, marketplace: Source
 ) -> dict[str, Any]:
     """Everything the case page adds for a signed-in reviewer."""
     advice = recommendation(detail)
@@ -140,7 +107,9 @@ def context(
         "recommended": advice,
         "advised_reasons": advised_reasons(advice),
         "proposal": proposal(detail),
-        "preview": preview(db, detail, settings, me.actor),
+        "preview": preview_targets(
+            db, detail.summary.id, detail.request.targets, marketplace, me.actor
+        ),
         "production": production,
         "may": permissions(detail, me, production.stage),
         "reason_codes": list(ReasonCode),

@@ -17,8 +17,8 @@ from lawgate.intake import keys
 from lawgate.intake import services as intake
 from lawgate.portal import accounts
 from lawgate.staff.roles import may_administer
-from lawgate.staff.web import SignedIn, checked_form, require_role
 from lawgate.store.base import utcnow
+from lawgate.web.staff import SignedIn, checked_form, require_role
 from lawgate.web.views import committed, same_origin, templates
 
 router = APIRouter(include_in_schema=False)

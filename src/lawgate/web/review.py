@@ -10,23 +10,21 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from lawgate.auditlog import log
+from lawgate.api.deps import Marketplace
 from lawgate.cases import public, review
 from lawgate.cases import services as cases
-from lawgate.cases.workflow import GRANTED, CaseState
 from lawgate.config import Settings
-from lawgate.domain import PRESERVATION_KINDS
-from lawgate.errors import ConflictError, LawgateError
-from lawgate.holds import services as holds
-from lawgate.intake import services as intake
+from lawgate.errors import LawgateError
 from lawgate.jobs.tasks import enqueue_production
-from lawgate.notices import services as notices
-from lawgate.production import delivery
+from lawgate.lifecycle import closing
+from lawgate.lifecycle import delivery as handover
+from lawgate.lifecycle import production as producing
+from lawgate.lifecycle import rulings as deciding
 from lawgate.staff.roles import may_review
 from lawgate.staff.sessions import credential as session_credential
-from lawgate.staff.web import SignedIn, StaffSession, checked_form, require_role
 from lawgate.store.base import utcnow
 from lawgate.web import casework, rulings
+from lawgate.web.staff import SignedIn, StaffSession, checked_form, require_role
 from lawgate.web.views import committed, render_case, same_origin, templates
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(same_origin)])
@@ -104,7 +102,9 @@ def _preview(
 
 
 @router.post("/console/requests/{request_id}/decision")
-def decide(request: Request, request_id: str, me: SignedIn, form: Posted) -> Response:
+def decide(
+    request: Request, request_id: str, me: SignedIn, form: Posted, marketplace: Marketplace
+) -> Response:
     """Record a ruling per category (a second reviewer confirms it where one is required).
 
     A message to the agency leaves only as the reviewer previewed it: asked for, or when the
@@ -121,23 +121,21 @@ def decide(request: Request, request_id: str, me: SignedIn, form: Posted) -> Res
         return _preview(request, request_id, me, form, view)
 
     def work(db: sa.orm.Session) -> None:
-        review.record_decision(
-            db, request_id, ruling, _reviewer(me), config=settings.policy, at=utcnow()
-        )
-        holds.after_decision(db, request_id, settings, me.account.actor)
+        deciding.rule(db, request_id, ruling, _reviewer(me), settings, marketplace, utcnow())
 
     return _act(request, request_id, me, "decision", work)
 
 
 @router.post("/console/requests/{request_id}/confirm")
-def confirm(request: Request, request_id: str, me: SignedIn, form: Posted) -> Response:
+def confirm(
+    request: Request, request_id: str, me: SignedIn, form: Posted, marketplace: Marketplace
+) -> Response:
     """A second reviewer confirms the proposed ruling; the case moves on."""
     settings: Settings = request.app.state.settings
     note = str(form.get("note", ""))
 
     def work(db: sa.orm.Session) -> None:
-        review.confirm(db, request_id, _reviewer(me), note, config=settings.policy, at=utcnow())
-        holds.after_decision(db, request_id, settings, me.account.actor)
+        deciding.confirm(db, request_id, _reviewer(me), note, settings, marketplace, utcnow())
 
     return _act(request, request_id, me, "decision", work)
 
@@ -155,27 +153,13 @@ def send_back(request: Request, request_id: str, me: SignedIn, form: Posted) -> 
     )
 
 
-def _check_producible(db: sa.orm.Session, request_id: str) -> None:
-    """Queue a production only for a granted, non-preservation case with a ruling in force."""
-    state = cases.locked_state(db, request_id)
-    kind = intake.get_request(db, request_id).kind
-    if kind in PRESERVATION_KINDS:
-        raise ConflictError(
-            f"request {request_id} asks for preservation: data is held, not produced"
-        )
-    retry = state is CaseState.PRODUCING and not delivery.has_package(db, request_id)
-    if (state not in GRANTED and not retry) or cases.latest_ruling(db, request_id) is None:
-        raise ConflictError(f"request {request_id} is '{state}': only a granted ruling is produced")
-
-
 @router.post("/console/requests/{request_id}/produce")
 def produce(request: Request, request_id: str, me: SignedIn, _form: Posted) -> Response:
     """Queue the sealed package's production; the page shows its download once it is sealed."""
     require_role(request, me, may_review, "produce packages")
 
     def work(db: sa.orm.Session) -> None:
-        _check_producible(db, request_id)
-        log.append(db, "production:requested", me.account.actor, request_id)
+        producing.request_production(db, request_id, me.account.actor)
 
     response = _act(request, request_id, me, "production", work)
     if response.status_code == 303:
@@ -200,7 +184,7 @@ def download(request: Request, request_id: str, me: SignedIn) -> FileResponse:
     require_role(request, me, may_review, "download packages")
     settings: Settings = request.app.state.settings
     with committed(request) as db:
-        package = delivery.staff_copy(
+        package = handover.staff_copy(
             db, request_id, settings.home, me.account.actor, settings.policy
         )
     headers = {"Repr-Digest": package.repr_digest}
@@ -223,24 +207,20 @@ def deliver(request: Request, request_id: str, me: SignedIn, form: Posted) -> Re
         request_id,
         me,
         "production",
-        lambda db: delivery.mark_delivered(
+        lambda db: handover.mark_delivered(
             db, request_id, settings.home, me.account.actor, how, settings.policy
         ),
     )
 
 
 @router.post("/console/requests/{request_id}/close")
-def close(request: Request, request_id: str, me: SignedIn, _form: Posted) -> Response:
+def close(
+    request: Request, request_id: str, me: SignedIn, _form: Posted, marketplace: Marketplace
+) -> Response:
     """Close the case; each affected user's notice is made now (held while a gag runs)."""
     require_role(request, me, may_review, "close cases")
-    settings: Settings = request.app.state.settings
 
     def work(db: sa.orm.Session) -> None:
-        cases.transition(db, request_id, CaseState.CLOSED, me.account.actor)
-        marketplace = sa.create_engine(settings.marketplace_url)
-        try:
-            notices.create_notices(db, marketplace, request_id, utcnow())
-        finally:
-            marketplace.dispose()
+        closing.close(db, request_id, me.account.actor, marketplace, utcnow())
 
     return _act(request, request_id, me, "trail", work)

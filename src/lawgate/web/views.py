@@ -14,22 +14,24 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
 
-from lawgate.api.deps import DbSession
+from lawgate.api.deps import DbSession, marketplace
+from lawgate.api.status import http_status
 from lawgate.cases import callbacks, clocks
 from lawgate.cases import queue as worklist
 from lawgate.cases import services as cases
 from lawgate.cases.schemas import CaseDetail
 from lawgate.cases.workflow import DECIDABLE, CaseState
 from lawgate.config import Settings
+from lawgate.datamap.sources import Source
 from lawgate.domain import CallbackStatus, RequestKind
 from lawgate.errors import ForbiddenError, InvalidInputError, LawgateError
 from lawgate.intake.signals import band
 from lawgate.staff import accounts as staff_accounts
 from lawgate.staff.roles import may_review
-from lawgate.staff.web import SignedIn, StaffSession, checked_form, require_role
 from lawgate.store.base import utcnow
 from lawgate.store.session import transaction
 from lawgate.web import casework
+from lawgate.web.staff import SignedIn, StaffSession, checked_form, require_role
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -154,20 +156,19 @@ def render_case(
     request: Request, request_id: str, me: StaffSession, error: LawgateError | None = None
 ) -> Response:
     """The case page, with the refusal of the last action when there was one."""
-    settings: Settings = request.app.state.settings
     with committed(request) as db:
         detail = cases.case_detail(db, request_id)
-        context = case_context(db, detail, me, settings, utcnow())
-    status = error.status if error else 200
+        context = case_context(db, detail, me, marketplace(request), utcnow())
+    status = http_status(error) if error else 200
     context["error"] = error
     return templates.TemplateResponse(request, "case.html", context, status_code=status)
 
 
 def case_context(
-    db: Session, detail: CaseDetail, me: StaffSession, settings: Settings, now: dt.datetime
+    db: Session, detail: CaseDetail, me: StaffSession, source: Source, now: dt.datetime
 ) -> dict[str, Any]:
     """What case.html reads about one case at `now`, apart from the refusal of a last action."""
-    extra = casework.context(db, detail, me.account, settings)
+    extra = casework.context(db, detail, me.account, source)
     return {
         "case": detail,
         "now": now,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from lawgate.store.metadata import metadata
 from lawgate.store.session import make_engine
+from lawgate.tables import metadata
 
 
 def _run(connection: Connection) -> None:
