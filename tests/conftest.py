@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
 
-from lawgate.api.app import create_app
+from lawgate.app import create_app
 from lawgate.config import Settings, sqlite_url
 from lawgate.staff import tokens
 from lawgate.staff.accounts import StaffAccount, create_staff

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 import httpx
 import uvicorn
 
-from lawgate.api.app import create_app
+from lawgate.app import create_app
 from lawgate.config import Settings
 
 HOST = "127.0.0.1"

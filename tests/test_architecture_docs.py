@@ -9,7 +9,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = [
     *sorted(p.parent.name for p in (ROOT / "src" / "lawgate").glob("*/__init__.py")),
-    *("boot", "config", "tables"),
+    *("app", "boot", "config", "tables"),
 ]
 
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 import lawgate
-from lawgate.api.app import create_app
+from lawgate.app import create_app
 from lawgate.config import Settings, load_settings, sqlite_url
 from lawgate.datamap import dataset_path
 from lawgate.datamap.sources import (

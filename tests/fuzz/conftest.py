@@ -14,7 +14,7 @@ import schemathesis
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import create_engine
 
-from lawgate.api.app import create_app
+from lawgate.app import create_app
 from lawgate.cli.client import SIGNED_HEADERS
 from lawgate.config import Settings, sqlite_url
 from lawgate.intake import signatures

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from lawgate.api.app import create_app
+from lawgate.app import create_app
 from lawgate.config import Settings
 from lawgate.staff.accounts import StaffAccount
 from lawgate.store.session import session_factory

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from lawgate.api.app import create_app
+from lawgate.app import create_app
 from lawgate.config import Settings
 from lawgate.holds import services as holds
 from lawgate.holds.models import HoldRow

@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from lawgate.api.app import create_app
+from lawgate.app import create_app
 from lawgate.config import Settings
 from lawgate.demo.samples import SAMPLE_AGENCY
 from lawgate.domain import Agency

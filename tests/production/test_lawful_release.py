@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from lawgate.api.app import create_app
+from lawgate.app import create_app
 from lawgate.cases import lapses
 from lawgate.cases import services as cases
 from lawgate.cases.workflow import CaseState

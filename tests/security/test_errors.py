@@ -8,7 +8,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from lawgate.api.app import create_app
+from lawgate.app import create_app
 from lawgate.config import Settings
 
 SECRET = "db password hunter2 at /srv/lawgate/var/lawgate.sqlite"

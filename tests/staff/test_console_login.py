@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lawgate.api.app import create_app
+from lawgate.app import create_app
 from lawgate.auditlog.models import AuditEntryRow
 from lawgate.config import Settings
 from lawgate.staff.demo import seed_demo_staff

@@ -19,7 +19,7 @@ HTTP = "lawgate.cli.serving:NoDelayH11Protocol"
 
 def worker_app() -> FastAPI:
     """The app one worker process builds from the environment the supervisor passed on."""
-    from lawgate.api.app import create_app
+    from lawgate.app import create_app
 
     return create_app(load_settings())
 

@@ -34,6 +34,9 @@ class RequestFacts:
     received_at: dt.datetime
     preservation_ref: str | None
     body: dict[str, Any]
+    submitted_via: str = "api"
+    document_sha256: str | None = None
+    """The hash of the document uploaded with the request (the portal keeps it), if any."""
 
     @property
     def request(self) -> Request:
@@ -51,6 +54,8 @@ def _facts(row: RequestRow) -> RequestFacts:
         received_at=as_utc(row.received_at),
         preservation_ref=row.preservation_ref,
         body=row.body,
+        submitted_via=row.submitted_via,
+        document_sha256=row.document_sha256,
     )
 
 
@@ -148,3 +153,9 @@ def join_request(
     """A caller's query joined to the request each of its rows names (and that request's agency)."""
     joined = query.join(RequestRow, RequestRow.id == request_id)
     return joined.join(AgencyRow, AgencyRow.id == RequestRow.agency_id) if agency else joined
+
+
+def case_references(session: Session, request_ids: list[str]) -> dict[str, str]:
+    """The agencies' own case references of these requests, by request id."""
+    query = select(RequestRow.id, RequestRow.case_reference).where(RequestRow.id.in_(request_ids))
+    return {row.id: row.case_reference for row in session.execute(query)}

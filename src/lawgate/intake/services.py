@@ -240,27 +240,6 @@ def received_request(session: Session, request_id: str) -> Request:
     return Request.model_validate(row.body)
 
 
-@dataclasses.dataclass(frozen=True)
-class StoredRequest:
-    """A request as stored, with how it came in and the hash of the document uploaded with it."""
-
-    request: Request
-    submitted_via: str
-    document_sha256: str | None
-
-
-def stored_request(session: Session, request_id: str) -> StoredRequest:
-    """A stored request with its channel and uploaded document's hash (for the officer's page)."""
-    row = _row(session, request_id)
-    return StoredRequest(Request.model_validate(row.body), row.submitted_via, row.document_sha256)
-
-
-def case_references(session: Session, request_ids: list[str]) -> dict[str, str]:
-    """The agencies' own case references of these requests, by request id."""
-    query = select(RequestRow.id, RequestRow.case_reference).where(RequestRow.id.in_(request_ids))
-    return {row.id: row.case_reference for row in session.execute(query)}
-
-
 def _row(session: Session, request_id: str) -> RequestRow:
     """A stored request's row, or NotFoundError naming the id."""
     row = session.get(RequestRow, request_id)

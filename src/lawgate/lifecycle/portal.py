@@ -13,7 +13,7 @@ from lawgate.cases import services as cases
 from lawgate.cases.schemas import AgencyStatus, CaseSummary
 from lawgate.config import Settings
 from lawgate.domain import Agency, Request
-from lawgate.intake import services as intake
+from lawgate.intake import queries as requests
 from lawgate.lifecycle import submission
 from lawgate.portal.accounts import OfficerAccount, subject
 from lawgate.portal.documents import Document
@@ -80,12 +80,12 @@ def file_request(
 def agency_requests(session: Session, agency_id: str) -> list[ListedRequest]:
     """The agency's requests, open ones first by deadline, with their case references."""
     summaries = queue.list_cases(session, queue.CaseFilter(agency_id=agency_id))
-    references = intake.case_references(session, [s.id for s in summaries])
+    references = requests.case_references(session, [s.id for s in summaries])
     return [ListedRequest(s, references.get(s.id, "")) for s in summaries]
 
 
 def status_for(session: Session, request_id: str, agency_id: str) -> PortalStatus:
     """A request of the officer's agency; another agency's request does not exist to them."""
     status = cases.agency_status(session, request_id, agency_id)
-    stored = intake.stored_request(session, request_id)
+    stored = requests.request_facts(session, request_id)
     return PortalStatus(status, stored.request, stored.document_sha256, stored.submitted_via)
