@@ -160,7 +160,7 @@ def normalise_email(email: str) -> str:
 
 def check_email(email: str) -> None:
     """Refuse what is not an email address."""
-    if EMAIL.match(email) is None:
+    if EMAIL.fullmatch(email) is None:
         raise InvalidInputError(f"{email!r} is not an email address", "email")
 
 

@@ -66,7 +66,7 @@ def append(
 def append_many(session: Session, events: Sequence[Event]) -> list[AppendedEntry]:
     """Add entries in order under one head lock, growing the Merkle tree with them."""
     for item in events:
-        if not EVENT_PATTERN.match(item.event):
+        if not EVENT_PATTERN.fullmatch(item.event):
             raise InvalidInputError(
                 f"audit event tag {item.event!r} is not of the form 'noun:verb'", "event"
             )

@@ -36,7 +36,7 @@ def phone(value: str) -> str | None:
     digits = PHONE_PUNCTUATION.sub("", value)
     if digits.startswith("00"):
         digits = "+" + digits[2:]
-    return digits if E164.match(digits) else None
+    return digits if E164.fullmatch(digits) else None
 
 
 def ip_address(value: str) -> str | None:

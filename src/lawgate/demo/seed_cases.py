@@ -50,7 +50,7 @@ def fill(value: Any, ids: Identities) -> Any:
         return {k: fill(v, ids) for k, v in value.items()}
     if isinstance(value, list):
         return [fill(v, ids) for v in value]
-    if isinstance(value, str) and (match := PLACEHOLDER.match(value)):
+    if isinstance(value, str) and (match := PLACEHOLDER.fullmatch(value)):
         return ids[match.group(1)][match.group(2)]
     return value
 

@@ -54,7 +54,7 @@ class ApiKey:
 
 def check_key_id(key_id: str) -> str:
     """Key ids go into headers and audit entries, so they are short and plain."""
-    if not KEY_ID_PATTERN.match(key_id):
+    if not KEY_ID_PATTERN.fullmatch(key_id):
         raise InvalidInputError(
             f"key id {key_id!r} must be 1 to 128 letters, digits or . _ : @ -, "
             "starting with a letter or digit",

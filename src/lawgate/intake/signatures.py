@@ -100,7 +100,7 @@ class SignatureInput:
     def key_id(self) -> str:
         """The signed `keyid`, checked to be a registrable key id."""
         value = self.params.get("keyid")
-        if not isinstance(value, str) or not keys.KEY_ID_PATTERN.match(value):
+        if not isinstance(value, str) or not keys.KEY_ID_PATTERN.fullmatch(value):
             raise RefusedError("malformed", "the signature names no valid keyid")
         return value
 

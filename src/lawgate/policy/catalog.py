@@ -18,7 +18,7 @@ from lawgate.policy.political import PoliticalStatute, warm
 
 PACKS_DIR = Path(__file__).parent / "packs"
 PACK_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
+COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 EVERY_COUNTRY = "all"
 """`countries: all`: the company-wide pack, applied to every request (baseline)."""
 UNCLAIMED = "unclaimed"
@@ -148,7 +148,7 @@ class PackFile(_Strict):
                 raise ValueError(f"a list of country codes, {EVERY_COUNTRY!r} or {UNCLAIMED!r}")
             return value
         for code in value:
-            if not COUNTRY_CODE.match(code):
+            if not COUNTRY_CODE.fullmatch(code):
                 raise ValueError(f"{code!r} is not a country code of two upper-case letters")
         twice = sorted({code for code in value if value.count(code) > 1})
         if twice:
@@ -259,7 +259,7 @@ def _statutes(path: Path, info: PackFile) -> tuple[PoliticalStatute, ...]:
         if code is None:
             raise PackError(f"{path}: {entry.id}: no political_codes entry {entry.code!r}")
         country, *_, article = entry.id.split("-")
-        if not COUNTRY_CODE.match(country.upper()):
+        if not COUNTRY_CODE.fullmatch(country.upper()):
             raise PackError(f"{path}: {entry.id}: an id starts with its country's code, as cn-")
         try:
             built.append(
@@ -279,7 +279,7 @@ def _statutes(path: Path, info: PackFile) -> tuple[PoliticalStatute, ...]:
 
 def _load_pack(folder: Path) -> Pack:
     """One folder: its name checked, pack.cedar present, pack.yml valid."""
-    if not PACK_NAME.match(folder.name):
+    if not PACK_NAME.fullmatch(folder.name):
         raise PackError(f"{folder}: a pack's folder name is lower-case letters, digits and _")
     for required in ("pack.cedar", "pack.yml"):
         if not (folder / required).is_file():

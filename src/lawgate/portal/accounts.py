@@ -51,7 +51,7 @@ def subject(officer_id: int) -> str:
 def domain_allowed(email: str, domains: list[str]) -> bool:
     """True when the email's domain is one of the domains, or a subdomain of one."""
     email = normalise_email(email)
-    return credentials.EMAIL.match(email) is not None and webmail.on_domains(email, domains)
+    return credentials.EMAIL.fullmatch(email) is not None and webmail.on_domains(email, domains)
 
 
 def _check_new_account(session: Session, agency_id: str, email: str, name: str) -> None:

@@ -121,7 +121,7 @@ def canonical_json(document: object) -> bytes:
 
 def check_name(name: str, what: str) -> str:
     """Refuse names that could escape the package folder or confuse `sha256sum -c`."""
-    if not SAFE_NAME.match(name) or name in {".", ".."}:
+    if not SAFE_NAME.fullmatch(name) or name in {".", ".."}:
         raise PackageError(f"{what} {name!r} must be letters, digits, '_', '.' or '-'")
     return name
 

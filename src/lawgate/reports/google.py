@@ -106,7 +106,7 @@ def _territories() -> dict[str, str]:
     return {
         code: str(name)
         for code, name in names.items()
-        if CODE.match(code) and code not in NOT_TERRITORIES
+        if CODE.fullmatch(code) and code not in NOT_TERRITORIES
     }
 
 
@@ -203,7 +203,7 @@ def _fail(line: int, column: int, problem: str) -> InvalidInputError:
 def _period_ending(value: str, line: int) -> dt.date:
     """A YYYY-MM-DD date that ends a half-year (30 June or 31 December)."""
     try:
-        day = dt.date.fromisoformat(value) if DATE.match(value) else None
+        day = dt.date.fromisoformat(value) if DATE.fullmatch(value) else None
     except ValueError:
         day = None
     if day is None:
@@ -222,7 +222,7 @@ def _label(value: str, line: int, column: int) -> str:
 
 def _code(value: str, line: int) -> str:
     """Two capital letters, or blank (Google's 'United Nations' row has no code)."""
-    if value and not CODE.match(value):
+    if value and not CODE.fullmatch(value):
         raise _fail(line, 3, f"{value!r} is not a two-letter territory code or blank")
     return value
 
@@ -231,7 +231,7 @@ def _count(value: str, line: int, column: int) -> int | None:
     """A whole number of at least 0, or None for blank ("not reported")."""
     if value == "":
         return None
-    if not COUNT.match(value):
+    if not COUNT.fullmatch(value):
         raise _fail(line, column, f"{value!r} is not a whole number ≥ 0 (or blank)")
     return int(value)
 

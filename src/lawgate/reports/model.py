@@ -29,7 +29,7 @@ class Period:
     @classmethod
     def parse(cls, text: str) -> Period:
         """'2026-H2' → Period(2026, 2); anything else is refused naming the form."""
-        match = PERIOD.match(text.strip())
+        match = PERIOD.fullmatch(text.strip())
         if match is None:
             raise InvalidInputError(f"period {text!r} is not a half-year such as 2026-H2", "period")
         return cls(int(match.group(1)), int(match.group(2)))

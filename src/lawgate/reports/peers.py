@@ -50,7 +50,7 @@ class Comparison:
 
 def check_source(source: str) -> str:
     """A short lowercase name such as 'google', so it is safe in URLs, logs and tables."""
-    if not SOURCE.match(source):
+    if not SOURCE.fullmatch(source):
         raise InvalidInputError(
             f"source {source!r} must be 1-40 lowercase letters, digits, '.', '_' or '-'", "source"
         )
