@@ -12,15 +12,13 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 from lawgate import boot
-from lawgate.auditlog import publish
 from lawgate.config import load_settings
 from lawgate.datamap.sources import marketplace_for
 from lawgate.errors import LawgateError
-from lawgate.lifecycle.production import CaseGate
+from lawgate.lifecycle import production as producing
 from lawgate.production.delivery import productions_dir
-from lawgate.production.keys import DEFAULT_PRINCIPAL, ensure_platform_key
+from lawgate.production.keys import DEFAULT_PRINCIPAL
 from lawgate.production.package import verify_package
-from lawgate.production.produce import Production
 from lawgate.store.session import session_factory
 
 app = typer.Typer(help="Sealed production packages.")
@@ -90,7 +88,6 @@ def produce(
             out_dir = productions_dir(settings.home)
             out_dir.mkdir(parents=True, exist_ok=True)
         store = boot.open_store(settings)
-        key, _ = ensure_platform_key(settings.home)
         with marketplace_for(settings) as marketplace, _rows_bar() as bar:
             tasks: dict[str, TaskID] = {}
 
@@ -99,17 +96,9 @@ def produce(
                     tasks[collection] = bar.add_task(collection, total=None)
                 bar.update(tasks[collection], completed=rows)
 
-            job = Production(
-                session_factory(store),
-                marketplace.engine,
-                key,
-                actor=f"cli:{getpass.getuser()}",
-                on_progress=progress,
-                log_key=publish.ensure_log_key(settings.home),
-                log_origin=settings.log_origin,
-                case=CaseGate(settings.policy),
-                datamap=marketplace.datamap,
-            )
+            actor = f"cli:{getpass.getuser()}"
+            factory = session_factory(store)
+            job = producing.configured(factory, settings, marketplace, actor, progress)
             produced = job.run(request_id, out_dir)
     except LawgateError as exc:
         err.print(f"[bold red]error:[/] {exc.message}")

@@ -16,7 +16,6 @@ from typing import Any
 from huey import Huey, crontab
 from sqlalchemy.orm import Session, sessionmaker
 
-from lawgate.auditlog import publish
 from lawgate.cases import lapses
 from lawgate.config import Settings
 from lawgate.datamap.sources import marketplace_for
@@ -24,11 +23,10 @@ from lawgate.errors import LawgateError
 from lawgate.holds import services as holds
 from lawgate.jobs import alerts
 from lawgate.jobs.queue import lock_seconds
-from lawgate.lifecycle.production import CaseGate
+from lawgate.lifecycle import production as producing
 from lawgate.notices import services as notices
 from lawgate.production.delivery import productions_dir
-from lawgate.production.keys import ensure_platform_key
-from lawgate.production.produce import Produced, Production
+from lawgate.production.produce import Produced
 from lawgate.store.base import utcnow
 from lawgate.store.session import make_engine, session_factory, transaction
 
@@ -125,18 +123,8 @@ def run_produce(settings: Settings, request_id: str, actor: str) -> Produced | N
     out_dir = productions_dir(settings.home)
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
-        key, _ = ensure_platform_key(settings.home)
         with _store(settings) as factory, marketplace_for(settings) as marketplace:
-            job = Production(
-                factory,
-                marketplace.engine,
-                key,
-                actor=actor,
-                log_key=publish.ensure_log_key(settings.home),
-                log_origin=settings.log_origin,
-                case=CaseGate(settings.policy),
-                datamap=marketplace.datamap,
-            )
+            job = producing.configured(factory, settings, marketplace, actor)
             produced = job.run(request_id, out_dir)
     except LawgateError as exc:
         LOGGER.warning("production of %s refused: %s", request_id, exc.message)

@@ -7,14 +7,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from lawgate.auditlog import log
+from lawgate.auditlog import log, publish
 from lawgate.cases import lapses
 from lawgate.cases import services as cases
 from lawgate.cases.public import public_decision
 from lawgate.cases.schemas import RecordedDecision
 from lawgate.cases.workflow import GRANTED, CaseState
+from lawgate.config import Settings
+from lawgate.datamap.sources import Source
 from lawgate.domain import PRESERVATION_KINDS, Category, RequestKind, Verdict
 from lawgate.errors import ConflictError
 from lawgate.holds import services as holds
@@ -22,7 +24,9 @@ from lawgate.intake import services as intake
 from lawgate.policy.config import PolicyConfig
 from lawgate.policy.engine import DEFAULT_CONFIG
 from lawgate.production import delivery
-from lawgate.production.produce import Job
+from lawgate.production.collect import OnProgress
+from lawgate.production.keys import ensure_platform_key
+from lawgate.production.produce import Job, Production
 from lawgate.store.base import utcnow
 
 PRODUCIBLE = GRANTED | {CaseState.PRODUCING}
@@ -89,6 +93,28 @@ class CaseGate:
         moment = lapses.Moment(utcnow(), step, actor)
         granted = {Category(c) for c in job.categories}
         lapses.check(session, job.request_id, granted, moment, self.policy)
+
+
+def configured(
+    factory: sessionmaker[Session],
+    settings: Settings,
+    source: Source,
+    actor: str,
+    on_progress: OnProgress | None = None,
+) -> Production:
+    """A production as settings configure it: platform key, signed log, policy, the data source."""
+    key, _ = ensure_platform_key(settings.home)
+    return Production(
+        factory,
+        source.engine,
+        key,
+        actor=actor,
+        case=CaseGate(settings.policy),
+        datamap=source.datamap,
+        on_progress=on_progress,
+        log_key=publish.ensure_log_key(settings.home),
+        log_origin=settings.log_origin,
+    )
 
 
 def check_producible(session: Session, request_id: str) -> None:
