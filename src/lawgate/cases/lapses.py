@@ -27,7 +27,6 @@ from lawgate.cases.schemas import Lapse
 from lawgate.cases.workflow import GRANTED, CaseState
 from lawgate.domain import (
     PRESERVATION_KINDS,
-    Agency,
     Category,
     Decision,
     Outcome,
@@ -39,7 +38,7 @@ from lawgate.domain import (
 )
 from lawgate.errors import ConflictError, LawgateError
 from lawgate.intake import queries as requests
-from lawgate.intake.services import received_request
+from lawgate.intake.services import received
 from lawgate.policy import engine
 from lawgate.policy.config import PolicyConfig
 from lawgate.policy.facts import PolicyInput
@@ -91,28 +90,13 @@ class PolicyLapsedError(ConflictError):
         self.lapse = lapse
 
 
-def _stored(session: Session, request_id: str) -> tuple[requests.RequestFacts, Agency]:
-    """The stored request and its agency; a store missing either can decide nothing."""
-    row = requests.find_request_facts(session, request_id)
-    agency = requests.find_agency(session, row.agency_id) if row else None
-    if row is None or agency is None:
-        raise ConflictError(f"request {request_id} or its agency is missing from the store")
-    return row, agency
-
-
 def policy_input(session: Session, request_id: str, at: dt.datetime) -> PolicyInput:
     """The facts the policy decides on, as stored, with the call-back as recorded, at `at`."""
-    _, agency = _stored(session, request_id)
+    stored = received(session, request_id)
     verification = Verification(
         requester=RequesterStatus.VERIFIED, callback=cases.callback_status(session, request_id)
     )
-    return PolicyInput(
-        agency,
-        received_request(session, request_id),
-        verification,
-        at,
-        requests.extensions_before(session, request_id),
-    )
+    return PolicyInput(stored.agency, stored.request, verification, at, stored.prior_extensions)
 
 
 def allowed(decision: Decision) -> set[Category]:
@@ -253,9 +237,9 @@ def record(
     moment: Moment,
 ) -> Lapse:
     """Store the lapse: fresh advice, rulings set aside, the case back in review, an entry."""
-    row, _ = _stored(session, request_id)
+    stored = received(session, request_id)
     first = next((r for r in lapsed.values() if r is not None), None)
-    said = describe(row.request, row.received_at, first, moment.at)
+    said = describe(stored.request, stored.received_at, first, moment.at)
     lapse = Lapse(
         rule=said.rule,
         code=said.code,

@@ -84,12 +84,6 @@ def agency_count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(AgencyRow)) or 0)
 
 
-def extensions_before(session: Session, request_id: str) -> int:
-    """Extensions of the same preservation filed before this request (see prior_extensions)."""
-    row = session.get(RequestRow, request_id)
-    return services.prior_extensions(session, row) if row else 0
-
-
 def requested_categories(session: Session, request_id: str) -> set[str]:
     """The legal categories a request asks for."""
     query = select(RequestCategoryRow.category).where(RequestCategoryRow.request_id == request_id)

@@ -30,7 +30,7 @@ from lawgate.intake import ratelimit, signals
 from lawgate.intake.history import History, history_of
 from lawgate.intake.models import AgencyRow, RequestCategoryRow, RequestRow, TargetRow
 from lawgate.intake.signals import Assessment, Channel, Submission
-from lawgate.store.base import utcnow
+from lawgate.store.base import as_utc, utcnow
 
 
 def new_request_id() -> str:
@@ -218,13 +218,40 @@ def body_digest(body: dict[str, object]) -> str:
     return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
 
 
+@dataclasses.dataclass(frozen=True)
+class Received:
+    """A request proven to be the one received, with what the policy weighs beside it."""
+
+    request: Request
+    agency: Agency
+    received_at: dt.datetime
+    prior_extensions: int
+
+
+def received(session: Session, request_id: str) -> Received:
+    """The received request, its agency and its earlier extensions, read from one row."""
+    row = _row(session, request_id)
+    agency = session.get(AgencyRow, row.agency_id)
+    if agency is None:
+        raise ConflictError(f"request {request_id} or its agency is missing from the store")
+    request = _proven(session, row)
+    return Received(
+        request, agency_of(agency), as_utc(row.received_at), prior_extensions(session, row)
+    )
+
+
 def received_request(session: Session, request_id: str) -> Request:
     """The stored request, proven to be the one received: its digest is the audit log's.
 
     Decisions and productions read the request through here, so an edit of the stored body (a
     warrant's expiry moved, a target added) stops them instead of changing what they decide.
     """
-    row = _row(session, request_id)
+    return _proven(session, _row(session, request_id))
+
+
+def _proven(session: Session, row: RequestRow) -> Request:
+    """A stored request's body, if its digest is the one the audit log recorded at receipt."""
+    request_id = row.id
     logged = [
         json.loads(entry.canonical)["details"].get("body_sha256")
         for entry in log.entries_for(session, request_id)
