@@ -205,10 +205,34 @@ def send_due(
     return SendReport(sent, failed)
 
 
-def list_notices(session: Session, limit: int = 500) -> list[NoticeRow]:
+@dataclass(frozen=True)
+class NoticeRecord:
+    """Where one notice stands, as the console and the CLI list it (the row stays in notices)."""
+
+    id: int
+    request_id: str
+    status: str
+    delayed_until: dt.date | None
+    sent_at: dt.datetime | None
+    channel: str | None
+    error: str
+
+
+def list_notices(session: Session, limit: int = 500) -> list[NoticeRecord]:
     """Notices newest first, for the console and the CLI (no addresses: none are stored)."""
     query = select(NoticeRow).order_by(NoticeRow.id.desc()).limit(limit)
-    return list(session.scalars(query))
+    return [
+        NoticeRecord(
+            row.id,
+            row.request_id,
+            row.status,
+            row.delayed_until,
+            row.sent_at,
+            row.channel,
+            row.error,
+        )
+        for row in session.scalars(query)
+    ]
 
 
 def status_counts(session: Session) -> dict[str, Counter[str]]:
