@@ -12,9 +12,12 @@ import typer
 from pydantic import BaseModel
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy.orm import Session, sessionmaker
 
+from lawgate import boot
 from lawgate.config import Settings, load_settings
 from lawgate.errors import LawgateError
+from lawgate.store.session import session_factory
 
 out = Console()
 err = Console(stderr=True)
@@ -70,3 +73,13 @@ def print_json(value: BaseModel | list[Any]) -> None:
         return
     items = [v.model_dump(mode="json") for v in value]
     sys.stdout.write(json.dumps(items, indent=2) + "\n")
+
+
+@contextmanager
+def opened_store(settings: Settings) -> Iterator[sessionmaker[Session]]:
+    """lawgate's own store for one command, migrated, and its pool closed when the command ends."""
+    engine = boot.open_store(settings)
+    try:
+        yield session_factory(engine)
+    finally:
+        engine.dispose()

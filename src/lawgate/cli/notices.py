@@ -9,13 +9,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from lawgate import boot
+from lawgate.cli.common import opened_store
 from lawgate.config import load_settings
 from lawgate.datamap.sources import marketplace_for
 from lawgate.errors import LawgateError
 from lawgate.notices import services
 from lawgate.store.base import utcnow
-from lawgate.store.session import session_factory, transaction
+from lawgate.store.session import transaction
 
 app = typer.Typer(help="User notices: telling users what was asked and given about them.")
 out = Console()
@@ -37,11 +37,11 @@ def _moment(value: str | None) -> dt.datetime:
 @app.command()
 def create(request_id: Annotated[str, typer.Argument(help="A closed request")]) -> None:
     """Make the notices of one closed case now (sending makes missing ones too)."""
-    settings = load_settings()
     try:
-        with marketplace_for(settings) as marketplace:
+        settings = load_settings()
+        with marketplace_for(settings) as marketplace, opened_store(settings) as factory:
             engine, described = marketplace.engine, marketplace.datamap
-            with transaction(session_factory(boot.open_store(settings))) as session:
+            with transaction(factory) as session:
                 made = services.create_notices(session, engine, request_id, utcnow(), described)
     except LawgateError as exc:
         err.print(f"[bold red]error:[/] {exc.message}")
@@ -56,11 +56,10 @@ def send(
     ] = None,
 ) -> None:
     """Make notices for newly closed cases, then send every notice now due (run periodically)."""
-    settings = load_settings()
     moment = _moment(now)
-    factory = session_factory(boot.open_store(settings))
     try:
-        with marketplace_for(settings) as marketplace:
+        settings = load_settings()
+        with marketplace_for(settings) as marketplace, opened_store(settings) as factory:
             engine, described = marketplace.engine, marketplace.datamap
             with transaction(factory) as session:
                 made = services.create_for_closed(session, engine, moment, described)
@@ -77,18 +76,21 @@ def send(
 @app.command("list")
 def list_command() -> None:
     """Every notice and where it stands (addresses are never stored, so never shown)."""
-    settings = load_settings()
-    with session_factory(boot.open_store(settings))() as session:
-        rows = services.list_notices(session)
-        table = Table("id", "request", "status", "delayed until", "sent at", "channel", "error")
-        for row in rows:
-            table.add_row(
-                str(row.id),
-                row.request_id,
-                row.status,
-                str(row.delayed_until or ("no end date" if row.status == "delayed" else "")),
-                row.sent_at.strftime("%Y-%m-%d %H:%M") if row.sent_at else "",
-                row.channel or "",
-                row.error,
-            )
+    try:
+        with opened_store(load_settings()) as factory, factory() as session:
+            rows = services.list_notices(session)
+    except LawgateError as exc:
+        err.print(f"[bold red]error:[/] {exc.message}")
+        raise typer.Exit(2) from exc
+    table = Table("id", "request", "status", "delayed until", "sent at", "channel", "error")
+    for row in rows:
+        table.add_row(
+            str(row.id),
+            row.request_id,
+            row.status,
+            str(row.delayed_until or ("no end date" if row.status == "delayed" else "")),
+            row.sent_at.strftime("%Y-%m-%d %H:%M") if row.sent_at else "",
+            row.channel or "",
+            row.error,
+        )
     out.print(table)
