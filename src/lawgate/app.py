@@ -110,11 +110,13 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPIOffline(
         title="lawgate", version=__version__, description=DESCRIPTION, lifespan=_lifespan
     )
+    sources = Sources.from_settings(settings)  # engines made on first use, then pooled
+    sources.check()  # a broken data map stops start-up here, naming its source
     engine = make_engine(settings.database_url)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
-    app.state.sources = Sources.from_settings(settings)  # engines made on first use, then pooled
+    app.state.sources = sources
     app.state.jobs = register(make_queue(settings), settings)  # routes enqueue exports here
     errors.install(app)
     methods.install(app)

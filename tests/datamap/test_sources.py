@@ -232,3 +232,20 @@ def test_engines_are_made_only_by_the_store_and_the_source_registry() -> None:
     }
     assert makers, "the scan found the store's own engine factory"
     assert {m for m in makers if not m.startswith(ENGINE_PLACES)} == set()
+
+
+def test_a_broken_data_map_stops_start_up_naming_its_source(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A data map that cannot be read fails create_app, not the first case page that needs it."""
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    (maps / "payments.yml").write_text("dataset: [unclosed\n", encoding="utf-8")
+    url = sqlite_with_name(tmp_path / "pay.sqlite", "pay")
+    use_sources_file(
+        monkeypatch, tmp_path, [{"name": "payments", "url": url, "datamap": "maps/payments.yml"}]
+    )
+    settings = load_settings()
+    with pytest.raises(ConfigError, match=r"data source 'payments': .*payments\.yml"):
+        create_app(settings)
+    Sources.from_settings(dataclasses.replace(settings, listed_sources=())).check()

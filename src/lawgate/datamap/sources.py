@@ -35,7 +35,7 @@ from sqlalchemy.exc import ArgumentError
 
 from lawgate.datamap import DATASETS, dataset_path
 from lawgate.datamap.model import DataMap, load_datamap
-from lawgate.errors import ConfigError
+from lawgate.errors import ConfigError, LawgateError
 
 MARKETPLACE = "marketplace"
 """The source requests are resolved and collected from (and the data map it ships with)."""
@@ -232,6 +232,14 @@ class Sources:
     def marketplace(self) -> Source:
         """The source requests are resolved and collected from."""
         return self[MARKETPLACE]
+
+    def check(self) -> None:
+        """Read every source's data map now, so a broken one stops start-up naming its source."""
+        for name in self.names:
+            try:
+                self[name].datamap  # noqa: B018 - reading it is the check
+            except LawgateError as exc:
+                raise ConfigError(f"data source {name!r}: {exc.message}", "sources") from exc
 
     def dispose(self) -> None:
         """Close every engine made so far, so no connection outlives the process's work."""
