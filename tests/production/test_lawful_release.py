@@ -248,3 +248,31 @@ def test_lawgate_produce_past_expiry_names_the_lapse_and_seals_nothing(
     assert "the search warrant expired on 2026-11-27" in said and "baseline.in_force" in said
     assert list(out.iterdir()) == []
     assert state_of(factory, lapsing) is CaseState.IN_REVIEW
+
+
+def test_a_request_rewritten_during_collection_destroys_the_package(
+    production: Production, factory: sessionmaker[Session], lapsing: str, tmp_path: Path
+) -> None:
+    """An insider edits the stored request while tables are read: nothing sealed is recorded."""
+    from lawgate.intake.models import RequestRow  # the insider writes the row itself
+
+    request_id = lapsing
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def rewrite(_table: str, _count: int) -> None:
+        with transaction(factory) as session:
+            row = session.get(RequestRow, request_id)
+            assert row is not None
+            process = {**row.body["legal_process"], "expires_on": "2099-12-31"}
+            row.body = {**row.body, "legal_process": process}
+
+    with time_machine.travel(LAST_SECOND, tick=False):
+        production.on_progress = rewrite
+        with pytest.raises(ConflictError, match="not the request received"):
+            production.run(request_id, out)
+    assert list(out.iterdir()) == []
+    events = [e.event for e in trail(factory, request_id)]
+    assert "production:discarded" in events and "production:sealed" not in events
+    with factory() as session:
+        assert session.scalars(select(ProductionRow)).first() is None

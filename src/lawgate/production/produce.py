@@ -235,21 +235,46 @@ class Production:
             platform_name=self.platform_name,
         )
 
-    def _discard_if_refused(self, session: Session, job: Job) -> None:
-        """Ask the owner before the package is recorded (deliverable); a refusal destroys it."""
+    def _ask_owner(self, session: Session, job: Job, refusals: list[LawgateError]) -> None:
+        """Ask the owner before the package is recorded (deliverable), noting any refusal."""
         try:
             self.case.sealing(session, job, self.actor)
         except LawgateError as refused:
-            digest = sha256_file(job.out_file)
-            job.out_file.unlink(missing_ok=True)
-            details: dict[str, Scalar] = {"sha256": digest, "why": refused.message[:200]}
-            log.append(session, "production:discarded", self.actor, job.request_id, details)
+            refusals.append(refused)
             raise
 
+    def _discard(self, job: Job, refused: LawgateError) -> None:
+        """Destroy the unrecorded package and say so in an entry of its own transaction.
+
+        The refusing transaction commits only when the refusal is itself a record (a lapse); a
+        tampered request rolls it back, and the discard must be on the log either way.
+        """
+        digest = sha256_file(job.out_file)
+        job.out_file.unlink(missing_ok=True)
+        details: dict[str, Scalar] = {"sha256": digest, "why": refused.message[:200]}
+        self._audit(job.request_id, "production:discarded", details)
+
     def _record(self, job: Job, digest: str, rows: dict[str, int], no_data: bool) -> Produced:
-        """Log the sealed package's hash and keep a record of it."""
+        """Log the sealed package's hash and keep a record of it, if the owner still agrees."""
+        refusals: list[LawgateError] = []
+        try:
+            return self._record_sealed(job, digest, rows, no_data, refusals)
+        except LawgateError:
+            if refusals:
+                self._discard(job, refusals[0])
+            raise
+
+    def _record_sealed(
+        self,
+        job: Job,
+        digest: str,
+        rows: dict[str, int],
+        no_data: bool,
+        refusals: list[LawgateError],
+    ) -> Produced:
+        """In one transaction: the owner's last check, the sealed entry, the package record."""
         with transaction(self.factory) as session:
-            self._discard_if_refused(session, job)
+            self._ask_owner(session, job, refusals)
             size = job.out_file.stat().st_size
             entry = log.append(
                 session,
