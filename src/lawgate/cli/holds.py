@@ -11,11 +11,11 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from lawgate import boot
+from lawgate.cli.common import opened_store
 from lawgate.config import load_settings
 from lawgate.errors import LawgateError
 from lawgate.holds import services
-from lawgate.store.session import session_factory, transaction
+from lawgate.store.session import transaction
 
 app = typer.Typer(help="Preservation holds: accounts whose data must not be deleted.")
 out = Console()
@@ -26,12 +26,8 @@ err = Console(stderr=True)
 def store() -> Iterator[Session]:
     """One committed transaction on the store, or a clean error instead of a traceback."""
     try:
-        engine = boot.open_store(load_settings())
-        try:
-            with transaction(session_factory(engine)) as session:
-                yield session
-        finally:
-            engine.dispose()
+        with opened_store(load_settings()) as factory, transaction(factory) as session:
+            yield session
     except LawgateError as exc:
         err.print(f"[bold red]error:[/] {exc.message}")
         raise typer.Exit(2) from exc
